@@ -2,9 +2,10 @@
 
 SDMX 2.1 versions are ``1.0`` style; SDMX 3.0 uses semantic versions ``MAJOR.MINOR.PATCH[-EXT]`` where
 a version with an extension (``1.2.0-draft``) is not stable and sorts before ``1.2.0``.  SDMX-REST v2
-adds wildcards: ``*`` (all), ``~`` (latest stable; we fall back to the latest when none is stable, as
-FMR does) and ``+`` after a component (``1.2+.0``: the latest stable version at or after 1.2.0 with the
-same major version).  v1's ``latest``/``all`` map to ``~``/``*``.
+adds wildcards (v2.2.2 ``versions`` parameter): ``*`` (all), ``~`` (the latest version whatever its status),
+``+`` (the latest stable version; the latest of any status when none is stable) and ``+`` after a
+component (``1.2+.0``: the latest stable version at or after 1.2.0 with the same major version).
+v1's ``latest``/``all`` map to ``+``/``*``.
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ def select(spec: str, versions: Iterable[str]) -> list[str]:
         return []
     if spec in ("*", "all"):
         return available
-    if spec in ("~", "latest", "+"):
+    if spec == "~":
+        return [available[-1]]
+    if spec in ("latest", "+"):
         stable = [v for v in available if is_stable(v)]
         return [(stable or available)[-1]]
     if "+" in spec:
