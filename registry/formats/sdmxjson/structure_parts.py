@@ -89,7 +89,9 @@ def _value_set(v: JsonVersion, cid: str, cv: ComponentValues) -> JsonObj:
         if time_range is not None:
             out["timeRange"] = time_range
         elif cv.values:
-            out["values"] = [{"value": x, "cascadeValues": True} if cv.cascade else x
+            # Object form even without cascade: the schema allows bare strings, but pysdmx
+            # (and the FMR it mirrors) only reads ``{"value": …}``.
+            out["values"] = [{"value": x, "cascadeValues": True} if cv.cascade else {"value": x}
                              for x in cv.values]
         return out
     if time_range is not None:
