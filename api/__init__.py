@@ -31,6 +31,8 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
     )
+    # SDMX clients (pysdmx among them) add a trailing slash to REST paths.
+    app.url_map.strict_slashes = False
     app.extensions["idac.settings"] = settings
     configure_logging(app, settings.log_level)
     register_error_handlers(app)

@@ -233,5 +233,8 @@ def v2_structure(
 
 
 def register(app: Flask) -> None:
-    """Attach the structure API to the app."""
+    """Attach the structure API (and the schema resource) to the app."""
+    from api.structure.schema import bp as schema_bp
+
+    app.register_blueprint(schema_bp)
     app.register_blueprint(bp)
