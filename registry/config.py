@@ -94,5 +94,7 @@ def load_settings(overrides: dict[str, Any] | None = None) -> Settings:
     values.update(overrides or {})
     for k, v in values.items():
         if hasattr(settings, k):
+            if isinstance(getattr(settings, k), Path) and isinstance(v, str):
+                v = Path(v)
             setattr(settings, k, v)
     return settings.resolved()
