@@ -1,8 +1,7 @@
 """Test-only DSDs for the SDMX-CSV / SDMX-JSON codec tests.
 
-The SDMX-ML structure readers are written in parallel; until they can be relied on, these helpers
-pull just what a data codec needs (component ids, order, attachment, enumerations) out of an SDMX-ML
-2.1 structure specimen with lxml, and build a few synthetic DSDs by hand.  Not a structure reader.
+Real DSDs come from the specimen structure files through ``StructureReader21``; a few synthetic
+DSDs (the abstract SDMX-CSV 2.0 spec example, a toy DSD for property tests) are built by hand.
 """
 
 from __future__ import annotations
@@ -10,9 +9,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from lxml import etree
-
 from registry.formats.base import ResolvedStructure
+from registry.formats.sdmxml21.structure_reader import StructureReader21
 from registry.sdmx.model import (
     AttributeRelationship,
     DataAttribute,
@@ -21,65 +19,23 @@ from registry.sdmx.model import (
     Dimension,
     Measure,
     Representation,
+    StructureMessage,
 )
 from registry.sdmx.refs import ArtefactType, Ref
 
-STR = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure"
-_NS = {"str": STR}
-
-
-def _enum(comp: etree._Element) -> Representation | None:
-    ref = comp.find("str:LocalRepresentation/str:Enumeration/Ref", _NS)
-    if ref is None:
-        return None
-    return Representation(
-        enumeration=Ref(ArtefactType.CODELIST, ref.get("agencyID", ""), ref.get("id", ""),
-                        ref.get("version", "1.0"))
-    )
-
 
 @cache
+def _structures(path: Path) -> StructureMessage:
+    return StructureReader21().read(path.read_bytes())
+
+
 def dsd_from_sdmxml21(path: Path, dsd_id: str) -> DataStructure:
-    """The DSD ``dsd_id`` of an SDMX-ML 2.1 structure file (components only)."""
-    tree = etree.parse(str(path))
-    node = tree.find(f".//str:DataStructure[@id='{dsd_id}']", _NS)
-    assert node is not None, dsd_id
-    dsd = DataStructure(agency=node.get("agencyID", ""), id=dsd_id, version=node.get("version", "1.0"))
-    dims = node.find(".//str:DimensionList", _NS)
-    assert dims is not None
-    for n, d in enumerate(dims):
-        if not isinstance(d.tag, str):
-            continue
-        kind = {"Dimension": "dimension", "TimeDimension": "time", "MeasureDimension": "measure"}.get(
-            etree.QName(d).localname
-        )
-        if kind is None:
-            continue
-        dsd.dimensions.append(
-            Dimension(id=d.get("id", ""), position=int(d.get("position", n + 1)), kind=kind,
-                      local_representation=_enum(d))
-        )
-    for a in node.iterfind(".//str:AttributeList/str:Attribute", _NS):
-        rel_node = a.find("str:AttributeRelationship", _NS)
-        rel = AttributeRelationship()
-        if rel_node is not None:
-            if rel_node.find("str:PrimaryMeasure", _NS) is not None:
-                rel = AttributeRelationship(kind="observation")
-            elif rel_node.find("str:Group", _NS) is not None:
-                g = rel_node.find("str:Group/Ref", _NS)
-                rel = AttributeRelationship(kind="group", group=g.get("id") if g is not None else None)
-            elif rel_node.find("str:Dimension", _NS) is not None:
-                rel = AttributeRelationship(
-                    kind="dimensions",
-                    dimensions=[r.get("id", "") for r in rel_node.iterfind("str:Dimension/Ref", _NS)],
-                )
-        dsd.attributes.append(
-            DataAttribute(id=a.get("id", ""), mandatory=a.get("assignmentStatus") == "Mandatory",
-                          relationship=rel, local_representation=_enum(a))
-        )
-    for m in node.iterfind(".//str:MeasureList/str:PrimaryMeasure", _NS):
-        dsd.measures.append(Measure(id=m.get("id", "OBS_VALUE")))
-    return dsd
+    """The DSD ``dsd_id`` of an SDMX-ML 2.1 structure file (read with StructureReader21)."""
+    for dsd in _structures(path).of_type(ArtefactType.DATA_STRUCTURE):
+        if dsd.id == dsd_id:
+            assert isinstance(dsd, DataStructure)
+            return dsd
+    raise LookupError(dsd_id)
 
 
 def resolved(dsd: DataStructure, dataflow_id: str | None = None) -> ResolvedStructure:

@@ -184,12 +184,13 @@ class CsvReader:
         ids = [_component_id(h) for h in header]
         labels_both = any(": " in h for h in header[1:])
         labels_name = "STRUCTURE_NAME" in ids
-        if version == 2:
-            has_action = ncols > 2 and ids[2] == "ACTION"
-            first_component = 3 if has_action else 2
-        else:
-            has_action = False
-            first_component = 1
+        first_component = 2 if version == 2 else 1
+        if version == 2 and ncols > 2 and ids[2] == "STRUCTURE_NAME":
+            first_component = 3  # labels=name
+        has_action = version == 2 and ncols > first_component and ids[first_component] == "ACTION"
+        action_index = first_component
+        if has_action:
+            first_component += 1
         columns = [(i, ids[i]) for i in range(first_component, ncols)]
 
         layouts: dict[tuple[str, str], _Layout] = {}
@@ -247,7 +248,7 @@ class CsvReader:
                     for i in strip_cols:
                         row[i] = row[i].partition(": ")[0]
                 if has_action:
-                    letter = row[2]
+                    letter = row[action_index]
                     action = ACTIONS.get(letter.strip().upper(), letter) if letter else None
                     if action is not None and not current.action_fixed:  # type: ignore[union-attr]
                         # The data set's action is its first row's (rows may differ).

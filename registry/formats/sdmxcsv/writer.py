@@ -216,8 +216,9 @@ class _CsvWriterBase:
         def cell_values(col: _Column, value: str | None) -> list[str]:
             if value is None:
                 return ["", ""] if labels == "name" else [""]
-            if col.is_time and normalise_time:
+            if col.is_time and normalise_time:  # spec example: a bare ISO date, no label
                 value = normalise_period(value)
+                return [value, ""] if labels == "name" else [value]
             if safe:
                 value = neutralise(value)
             if labels == "both" and col.coded:
