@@ -6,10 +6,10 @@ Design decisions:
   information model) and 2.0 (SDMX 3.0): property names, the ``data`` key of each artefact type and
   the schema URL.  Encoders take it as an argument and branch on its fields, so the two versions are
   expressed as *deltas* of one encoder rather than as two copies (house style, "Avoid" 3).
-* Localised text follows the field guide's "Localised text elements": ``name``/``description`` hold the
-  best match for the requested languages (``MessageHeader.langs``, then ``en``, then any) and
-  ``names``/``descriptions`` hold every language.  The ``Ctx`` records each language it writes so the
-  header's ``contentLanguages`` lists exactly the languages in the message.
+* Localised text follows the field guide's "Localised text elements": ``name``/``description``
+  hold the best match for the requested languages (``MessageHeader.langs``, then ``en``, then any)
+  and ``names``/``descriptions`` hold every language.  The ``Ctx`` records each language it writes
+  so the header's ``contentLanguages`` lists exactly the languages in the message.
 * The schemas declare ``date-time`` for validity dates; the model keeps SDMX-ML text, so a bare date
   becomes midnight UTC and a time without zone gets ``Z`` (RFC 3339 demands a zone).
 * Text-format facets are text in the model and numbers in JSON; the reader converts them back.
@@ -46,7 +46,8 @@ DATA_KEYS_20: dict[ArtefactType, str] = {
     _T.CONCEPT_SCHEME: "conceptSchemes", _T.CATEGORY_SCHEME: "categorySchemes",
     _T.CATEGORISATION: "categorisations", _T.AGENCY_SCHEME: "agencySchemes",
     _T.DATA_PROVIDER_SCHEME: "dataProviderSchemes", _T.DATA_CONSUMER_SCHEME: "dataConsumerSchemes",
-    _T.ORGANISATION_UNIT_SCHEME: "organisationUnitSchemes", _T.CONTENT_CONSTRAINT: "dataConstraints",
+    _T.ORGANISATION_UNIT_SCHEME: "organisationUnitSchemes",
+    _T.CONTENT_CONSTRAINT: "dataConstraints",
     _T.PROVISION_AGREEMENT: "provisionAgreements", _T.HIERARCHY: "hierarchies",
     _T.HIERARCHY_ASSOCIATION: "hierarchyAssociations", _T.REPRESENTATION_MAP: "representationMaps",
     _T.STRUCTURE_MAP: "structureMaps",
@@ -192,29 +193,33 @@ def contacts(ctx: Ctx, items: Iterable[Contact]) -> list[JsonObj]:
     return out
 
 
-# --- Text formats ----------------------------------------------------------------------------------
+# --- Text formats ---------------------------------------------------------------------------------
 
 #: Data types the coded (``enumerationFormat``) facets accept.
 _CODE_TYPES = frozenset({
-    "String", "Alpha", "AlphaNumeric", "Numeric", "BigInteger", "Integer", "Long", "Short", "Boolean",
+    "String", "Alpha", "AlphaNumeric", "Numeric", "BigInteger", "Integer", "Long", "Short",
+    "Boolean",
     "URI", "Count", "InclusiveValueRange", "ExclusiveValueRange", "Incremental",
     "ObservationalTimePeriod", "StandardTimePeriod", "BasicTimePeriod", "GregorianTimePeriod",
     "GregorianYear", "GregorianYearMonth", "GregorianDay", "ReportingTimePeriod", "ReportingYear",
-    "ReportingSemester", "ReportingTrimester", "ReportingQuarter", "ReportingMonth", "ReportingWeek",
+    "ReportingSemester", "ReportingTrimester", "ReportingQuarter", "ReportingMonth",
+    "ReportingWeek",
     "ReportingDay", "Month", "MonthDay", "Day", "Duration",
 })
 TIME_TYPES = frozenset({
     "ObservationalTimePeriod", "StandardTimePeriod", "BasicTimePeriod", "GregorianTimePeriod",
     "GregorianYear", "GregorianYearMonth", "GregorianDay", "ReportingTimePeriod", "ReportingYear",
-    "ReportingSemester", "ReportingTrimester", "ReportingQuarter", "ReportingMonth", "ReportingWeek",
+    "ReportingSemester", "ReportingTrimester", "ReportingQuarter", "ReportingMonth",
+    "ReportingWeek",
     "ReportingDay", "DateTime", "TimeRange",
 })
-#: (model attribute, JSON key, kind) — kind: n number, i integer, p positive integer, b bool, s text.
+#: (model attribute, JSON key, kind); kind: n number, p positive integer, b bool, s text.
 FACETS: tuple[tuple[str, str, str], ...] = (
     ("is_sequence", "isSequence", "b"), ("interval", "interval", "n"),
     ("start_value", "startValue", "n"), ("end_value", "endValue", "n"),
     ("time_interval", "timeInterval", "s"), ("start_time", "startTime", "s"),
-    ("end_time", "endTime", "s"), ("min_length", "minLength", "p"), ("max_length", "maxLength", "p"),
+    ("end_time", "endTime", "s"), ("min_length", "minLength", "p"),
+    ("max_length", "maxLength", "p"),
     ("min_value", "minValue", "n"), ("max_value", "maxValue", "n"), ("decimals", "decimals", "p"),
     ("pattern", "pattern", "s"), ("is_multilingual", "isMultiLingual", "b"),
 )
@@ -232,30 +237,35 @@ def _facet(value: object, kind: str, coded: bool) -> object:
     return number(str(value), integer=coded)
 
 
+def _data_type(text_type: str | None, coded: bool, time: bool, simple: bool) -> str | None:
+    """The data type when the target text format's enumeration admits it."""
+    if (time and text_type not in TIME_TYPES) or (coded and text_type not in _CODE_TYPES):
+        return None
+    return None if simple and text_type == "XHTML" else text_type
+
+
+def _admits(key: str, coded: bool, time: bool, simple: bool) -> bool:
+    """True if the target text format has the facet ``key``."""
+    if time:
+        return key in ("startTime", "endTime")
+    if coded:
+        return key in _CODED_FACETS
+    return not (simple and key == "isMultiLingual")
+
+
 def text_format(v: JsonVersion, tf: TextFormat, *, coded: bool = False, time: bool = False,
                 simple: bool = False) -> JsonObj:
     """Facets of a ``TextFormat`` as the schema's (coded / time / simple / basic) text format."""
     out: JsonObj = {}
-    data_type = tf.text_type
-    if time and data_type not in TIME_TYPES:
-        data_type = None
-    if coded and data_type not in _CODE_TYPES:
-        data_type = None
-    if simple and data_type == "XHTML":
-        data_type = None
+    data_type = _data_type(tf.text_type, coded, time, simple)
     if data_type:
         out[v.data_type_key] = data_type
     for attr, key, kind in FACETS:
         value = getattr(tf, attr)
-        if value is None or (coded and key not in _CODED_FACETS):
-            continue
-        if time and key not in ("startTime", "endTime"):
-            continue
-        if simple and key == "isMultiLingual":
-            continue
-        value = _facet(value, kind, coded)
-        if value is not None:
-            out[key] = value
+        if value is not None and _admits(key, coded, time, simple):
+            value = _facet(value, kind, coded)
+            if value is not None:
+                out[key] = value
     return out
 
 

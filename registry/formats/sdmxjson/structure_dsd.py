@@ -7,11 +7,12 @@ Version deltas (schema ``DataStructureComponentsType``):
   (Mandatory/Conditional) and an ``attributeRelationship`` of ``none``/``dimensions`` (+
   ``attachmentGroups``)/``group``/``primaryMeasure``; ``measureList`` holds exactly one
   ``primaryMeasure`` (further 3.0 measures cannot be written).
-* 2.0 (SDMX 3.0 model): one ``timeDimension`` (id fixed to ``TIME_PERIOD``); no measure dimension, so a
-  2.1 measure dimension is written as a plain dimension and loses its concept-scheme enumeration
-  (2.0 enumerations must be codelists); ``usage`` mandatory/optional; relationships ``dataflow``/
-  ``dimensions``/``group``/``observation`` (2.1 attachment groups are dropped); ``measureList`` holds
-  ``measures``; attribute and measure representations carry ``minOccurs``/``maxOccurs``.
+* 2.0 (SDMX 3.0 model): one ``timeDimension`` (id fixed to ``TIME_PERIOD``); no measure
+  dimension, so a 2.1 measure dimension is written as a plain dimension and loses its
+  concept-scheme enumeration (2.0 enumerations must be codelists); ``usage`` mandatory/optional;
+  relationships ``dataflow``/``dimensions``/``group``/``observation`` (2.1 attachment groups are
+  dropped); ``measureList`` holds ``measures``; attribute and measure representations carry
+  ``minOccurs``/``maxOccurs``.
 """
 
 from __future__ import annotations
@@ -50,30 +51,38 @@ def _enum_allowed(v: JsonVersion, ref: Ref, role: str) -> bool:
     return ref.type is ArtefactType.CODELIST if role == "dim" else ref.type in _LISTS
 
 
+def _occurs(rep: Representation, out: JsonObj) -> None:
+    """2.0 ``minOccurs``/``maxOccurs`` (-1 in the model is ``unbounded``)."""
+    if rep.min_occurs is not None:
+        out["minOccurs"] = rep.min_occurs
+    if rep.max_occurs is not None:
+        out["maxOccurs"] = "unbounded" if rep.max_occurs < 0 else rep.max_occurs
+
+
+def _time_representation(v: JsonVersion, rep: Representation | None) -> JsonObj:
+    tf = rep.text_format if rep is not None else None
+    return {v.format_key: text_format(v, tf, time=True) if tf else {}}
+
+
 def representation(ctx: Ctx, rep: Representation | None, role: str) -> JsonObj | None:
     """A local/core representation; ``role`` is dim, time, measuredim, attr, measure or concept."""
     v = ctx.v
     if role == "time":
-        tf = rep.text_format if rep is not None else None
-        return {v.format_key: text_format(v, tf, time=True) if tf else {}}
+        return _time_representation(v, rep)
     if rep is None:
         return None
     out: JsonObj = {}
-    enum = rep.enumeration
+    enum, tf = rep.enumeration, rep.text_format if role != "measuredim" else None
     if enum is not None and _enum_allowed(v, enum, role):
         out["enumeration"] = enum.urn
-        if rep.text_format is not None and role != "measuredim":
-            fmt = text_format(v, rep.text_format, coded=True)
-            if fmt:
-                out["enumerationFormat"] = fmt
-    elif rep.text_format is not None and role != "measuredim":
+        fmt = text_format(v, tf, coded=True) if tf is not None else None
+        if fmt:
+            out["enumerationFormat"] = fmt
+    elif tf is not None:
         simple = role == "dim" or (not v.is_20 and role in ("attr", "measure"))
-        out[v.format_key] = text_format(v, rep.text_format, simple=simple)
+        out[v.format_key] = text_format(v, tf, simple=simple)
     if v.is_20 and out and role in ("attr", "measure", "concept"):
-        if rep.min_occurs is not None:
-            out["minOccurs"] = rep.min_occurs
-        if rep.max_occurs is not None:
-            out["maxOccurs"] = "unbounded" if rep.max_occurs < 0 else rep.max_occurs
+        _occurs(rep, out)
     return out or None
 
 
@@ -90,24 +99,33 @@ def _component(ctx: Ctx, comp: Component, role: str) -> JsonObj:
     return out
 
 
+_DIM_TYPES_10 = {"time": "TimeDimension", "measure": "MeasureDimension"}
+
+
+def _dimension(ctx: Ctx, d: Dimension, position: int) -> JsonObj:
+    v = ctx.v
+    role = {"time": "time", "measure": "measuredim"}.get(d.kind, "dim")
+    o = _component(ctx, d, "dim" if v.is_20 and role == "measuredim" else role)
+    if not (v.is_20 and d.kind == "time"):
+        o["position"] = d.position or position
+    if not v.is_20:
+        o["type"] = _DIM_TYPES_10.get(d.kind, "Dimension")
+    return o
+
+
 def _dimensions(ctx: Ctx, dsd: DataStructure) -> JsonObj:
+    """1.0: dimensions / measureDimensions / timeDimensions; 2.0: dimensions + timeDimension."""
     v = ctx.v
     out: JsonObj = {"id": "DimensionDescriptor"}
     kinds: dict[str, list[JsonObj]] = {"dimension": [], "measure": [], "time": []}
     for i, d in enumerate(dsd.dimensions, start=1):
-        role = {"time": "time", "measure": "measuredim"}.get(d.kind, "dim")
-        if v.is_20 and role == "measuredim":
-            role = "dim"
-        o = _component(ctx, d, role)
-        if not (v.is_20 and d.kind == "time"):
-            o["position"] = d.position or i
-        if not v.is_20:
-            o["type"] = {"time": "TimeDimension", "measure": "MeasureDimension"}.get(
-                d.kind, "Dimension")
-        kinds[d.kind if d.kind in kinds else "dimension"].append(o)
-    if kinds["dimension"] or (v.is_20 and kinds["measure"]):
-        out["dimensions"] = kinds["dimension"] + (kinds["measure"] if v.is_20 else [])
-    if kinds["measure"] and not v.is_20:
+        kind = d.kind if d.kind in kinds else "dimension"
+        if v.is_20 and kind == "measure":
+            kind = "dimension"  # 2.0 has no measure dimension
+        kinds[kind].append(_dimension(ctx, d, i))
+    if kinds["dimension"]:
+        out["dimensions"] = kinds["dimension"]
+    if kinds["measure"]:
         out["measureDimensions"] = kinds["measure"]
     if kinds["time"]:
         if v.is_20:
@@ -184,7 +202,7 @@ def components(ctx: Ctx, dsd: DataStructure) -> JsonObj | None:
     return out
 
 
-# --- Reading (SDMX-JSON 2.0) -----------------------------------------------------------------------
+# --- Reading (SDMX-JSON 2.0) ----------------------------------------------------------------------
 
 Reader = Any  # the structure reader's cursor helpers (``structure_reader._Cursor``)
 

@@ -47,7 +47,7 @@ def urn(v: JsonVersion, ref: Ref) -> str:
     return text
 
 
-# --- Constraints -----------------------------------------------------------------------------------
+# --- Constraints ----------------------------------------------------------------------------------
 
 #: Attachment property per referenced type; ``dataProvider`` holds one URN, the others arrays.
 _ATTACH = {
@@ -137,7 +137,7 @@ def constraint_body(ctx: Ctx, c: ContentConstraint) -> JsonObj:
     return out
 
 
-# --- Hierarchies -----------------------------------------------------------------------------------
+# --- Hierarchies ----------------------------------------------------------------------------------
 
 
 def _levels(ctx: Ctx, levels: list[HierarchyLevel]) -> JsonObj | None:
@@ -180,7 +180,7 @@ def hierarchy_body(ctx: Ctx, h: Hierarchy) -> JsonObj:
     return out
 
 
-# --- Maps (2.0) ------------------------------------------------------------------------------------
+# --- Maps (2.0) -----------------------------------------------------------------------------------
 
 
 def _map_ends(refs: list[Ref | None], types: list[str | None]) -> list[JsonObj]:

@@ -6,10 +6,11 @@ Design decisions:
   and walked with a ``_Cursor`` that knows the JSON pointer of every value, so each shape error is a
   ``StructureError`` naming the pointer (house style: errors carry their location).  Bad JSON is a
   ``MessageSyntaxError`` with the line and column from the decoder.
-* Artefact arrays are dispatched by a table keyed on the ``data`` property.  Types the model does not
-  hold (value lists, metadata structures, VTL schemes, …) are ignored and listed in
+* Artefact arrays are dispatched by a table keyed on the ``data`` property.  Types the model does
+  not hold (value lists, metadata structures, VTL schemes, …) are ignored and listed in
   ``StructureMessage.header["ignored"]``.
-* A ``name`` without ``names`` is filed under the message's first ``contentLanguages`` (else ``en``).
+* A ``name`` without ``names`` is filed under the message's first ``contentLanguages`` (else
+  ``en``).
 * SDMX-JSON 1.0 messages are refused with a clear error (the service writes 1.0 but accepts
   submissions in SDMX-ML 2.1/3.0 and SDMX-JSON 2.0).
 * Lossy by the format: 2.0 has no ``isFinal`` (read when present), no 2.1 measure dimensions and no
@@ -23,7 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from registry.errors import InvalidReference, MessageSyntaxError, StructureError
-from registry.formats.sdmxjson.structure_common import ITEM_KEYS, V20, read_text_format
+from registry.formats.sdmxjson.structure_common import ITEM_KEYS, V20
 from registry.formats.sdmxjson.structure_dsd import check_dsd, read_components, read_representation
 from registry.sdmx.mediatypes import MediaType
 from registry.sdmx.model import (
@@ -128,7 +129,7 @@ class _Cursor:
         return out
 
 
-# --- Artefacts -------------------------------------------------------------------------------------
+# --- Artefacts ------------------------------------------------------------------------------------
 
 
 def _head(cur: _Cursor, cls: type[MaintainableArtefact], obj: Obj, ptr: str) -> Any:
@@ -159,9 +160,10 @@ def _contacts(cur: _Cursor, obj: Obj, ptr: str) -> list[Contact]:
     for i, c in enumerate(cur.arr(obj, "contacts", ptr)):
         p = f"{ptr}/contacts/{i}"
         c = cur.obj(c, p)
-        out.append(Contact(cur.loc(c, "name", "names", p), cur.loc(c, "department", "departments", p),
-                           cur.loc(c, "role", "roles", p), *(list(cur.arr(c, k, p)) for k in (
-                               "telephones", "faxes", "x400s", "uris", "emails"))))
+        lists = (list(cur.arr(c, k, p)) for k in ("telephones", "faxes", "x400s", "uris", "emails"))
+        out.append(Contact(cur.loc(c, "name", "names", p),
+                           cur.loc(c, "department", "departments", p),
+                           cur.loc(c, "role", "roles", p), *lists))
     return out
 
 
@@ -242,7 +244,7 @@ def _association(cur: _Cursor, rtype: ArtefactType, obj: Obj, ptr: str) -> Maint
     return ha
 
 
-# --- Constraints -----------------------------------------------------------------------------------
+# --- Constraints ----------------------------------------------------------------------------------
 
 
 def _period(cur: _Cursor, obj: Obj, key: str, ptr: str) -> tuple[str, bool]:
@@ -306,7 +308,7 @@ def _constraint(cur: _Cursor, rtype: ArtefactType, obj: Obj, ptr: str) -> Mainta
     return c
 
 
-# --- Hierarchies and maps --------------------------------------------------------------------------
+# --- Hierarchies and maps -------------------------------------------------------------------------
 
 
 def _hcodes(cur: _Cursor, obj: Obj, ptr: str) -> list[HierarchicalCode]:
@@ -473,4 +475,4 @@ class StructureReaderJson20:
         return out
 
 
-__all__ = ["StructureReaderJson20", "read_text_format"]
+__all__ = ["StructureReaderJson20"]

@@ -111,7 +111,7 @@ def head(ctx: Ctx, a: MaintainableArtefact, detail: str, url: str | None) -> Jso
     return out
 
 
-# --- Item schemes ----------------------------------------------------------------------------------
+# --- Item schemes ---------------------------------------------------------------------------------
 
 
 def _item(ctx: Ctx, scheme: ItemScheme, it: Item) -> JsonObj:
@@ -173,7 +173,7 @@ def _item_scheme(ctx: Ctx, s: MaintainableArtefact, detail: str, url: str | None
     yield ctx.v.data_keys[s.type], out
 
 
-# --- Other artefacts -------------------------------------------------------------------------------
+# --- Other artefacts ------------------------------------------------------------------------------
 
 
 def _dsd(ctx: Ctx, a: MaintainableArtefact, detail: str, url: str | None) -> Encoded:
@@ -188,7 +188,7 @@ def _dsd(ctx: Ctx, a: MaintainableArtefact, detail: str, url: str | None) -> Enc
 def _simple(
     fields: Callable[[JsonVersion, MaintainableArtefact], JsonObj], always: bool = False,
 ) -> Callable[[Ctx, MaintainableArtefact, str, str | None], Encoded]:
-    """An encoder that adds ``fields(version, artefact)`` to the head (in stubs too if ``always``)."""
+    """An encoder adding ``fields(version, artefact)`` to the head (in stubs too if ``always``)."""
 
     def encode(ctx: Ctx, a: MaintainableArtefact, detail: str, url: str | None) -> Encoded:
         out = head(ctx, a, detail, url)

@@ -146,7 +146,7 @@ def test_handles() -> None:
     assert not StructureReaderJson20.handles(b'{"meta": {}, "data": {"dataSets": []}}')
 
 
-# --- pysdmx as the reference client ----------------------------------------------------------------
+# --- pysdmx as the reference client ---------------------------------------------------------------
 
 
 def pysdmx_read(out: bytes) -> Any:

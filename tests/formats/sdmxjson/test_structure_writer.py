@@ -16,7 +16,7 @@ from jsonschema.validators import validator_for
 from registry.formats.sdmxjson.structure_writer import StructureWriterJson10, StructureWriterJson20
 from registry.formats.structure_base import MessageHeader, WriteItem
 from registry.sdmx.mediatypes import MediaType
-from registry.sdmx.model import MaintainableArtefact
+from registry.sdmx.model import Dimension, MaintainableArtefact, Representation
 from registry.sdmx.schemas import json_schema
 
 WRITERS = {"1.0": StructureWriterJson10, "2.0": StructureWriterJson20}
@@ -225,3 +225,17 @@ def test_sdmxml30_specimens_are_schema_valid(specimens: Path, name: str, version
     artefacts = _specimen(specimens, name, reader30.StructureReader30)
     doc = write(version, artefacts)
     assert sum(len(v) for v in doc["data"].values()) == len(artefacts)
+
+
+def test_sdmx21_measure_dimension() -> None:
+    """1.0 keeps it (concept-scheme enumeration); 2.0 writes a plain, unenumerated dimension."""
+    dsd = models.data_structure()
+    dsd.dimensions.insert(2, Dimension(
+        "STAT", models.CS.with_item("OBS_VALUE"), Representation(enumeration=models.CS),
+        position=3, kind="measure"))
+    d10 = write("1.0", [dsd])["data"]["dataStructures"][0]["dataStructureComponents"]
+    assert d10["dimensionList"]["measureDimensions"][0]["localRepresentation"] == {
+        "enumeration": models.CS.urn}
+    d20 = write("2.0", [dsd])["data"]["dataStructures"][0]["dataStructureComponents"]
+    stat = d20["dimensionList"]["dimensions"][2]
+    assert stat["id"] == "STAT" and "localRepresentation" not in stat
