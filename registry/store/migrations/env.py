@@ -7,7 +7,8 @@ from sqlalchemy import pool
 
 from registry.store.base import Base
 from registry.store.db import make_engine
-import registry.store.models  # noqa: F401  (registers tables)
+import registry.store.data_models  # noqa: F401  (registers tables)
+import registry.store.models  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata
