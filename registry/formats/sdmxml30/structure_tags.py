@@ -94,6 +94,9 @@ def parse_urn(text: str) -> Ref:
 def urn30(ref: Ref) -> str:
     """The SDMX 3.0 URN of a reference.  Raises ``InvalidReference`` when 3.0 has no such class."""
     base = "urn:sdmx:org.sdmx.infomodel."
+    if ref.type in ORGANISATION_SCHEMES:
+        # 3.0 fixes the version of organisation schemes to 1.0 and the id of three of them.
+        ref = Ref(ref.type, ref.agency, FIXED_SCHEME_IDS.get(ref.type, ref.id), "1.0", ref.item)
     if ref.type is ArtefactType.CONTENT_CONSTRAINT:
         return f"{base}registry.DataConstraint={ref.agency}:{ref.id}({ref.version})"
     if ref.type is ArtefactType.HIERARCHICAL_CODELIST:

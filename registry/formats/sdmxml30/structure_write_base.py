@@ -129,7 +129,7 @@ def annotations(parent: Element, items: list[Annotation]) -> None:
             sub(el, COM, "AnnotationTitle", a.title)
         if a.type is not None:
             sub(el, COM, "AnnotationType", a.type)
-        if a.url:
+        if a.url is not None:
             sub(el, COM, "AnnotationURL", a.url.strip())
         for lang, value in a.text.items():
             t = sub(el, COM, "AnnotationText", value)

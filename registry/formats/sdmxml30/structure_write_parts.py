@@ -20,8 +20,9 @@ SDMX 2.1 facts spelled differently in 3.0 (SDMX 3.0 Section 3A, ``SDMXStructureD
   ``CodeDataType`` with integer facets and no ``decimals``.  A text type with no 3.0 equivalent
   (2.1 ``AttachmentConstraintReference``) is left out (3.0 default ``String``).
 * ContentConstraint -> ``DataConstraint``; key-set keys with ``include=false`` move to a key set of the
-  opposite polarity (3.0 fixes ``Key/@include`` to true); at most two cube regions (3.0 ``maxOccurs``);
-  a dimension selection with no value and no time range is dropped (3.0 requires one).
+  opposite polarity (3.0 fixes ``Key/@include`` to true);
+  a dimension selection with no value and no time range is dropped (3.0 requires one);
+  only the first including and the first excluding cube region are kept (3.0 makes ``include`` unique).
 """
 
 from __future__ import annotations
@@ -340,8 +341,11 @@ def data_constraint(parent: Element, cc: ContentConstraint, ctx: Ctx) -> bool:
         return True
     _attachment(el, cc.attachment)
     _key_sets(el, cc)
-    for region in cc.cube_regions[:2]:
-        rel = st(el, "CubeRegion", include=None if region.include else "false")
+    # 3.0: at most one including and one excluding cube region (unique on @include); others dropped
+    first = {r.include: i for i, r in reversed(list(enumerate(cc.cube_regions)))}
+    for region in (r for i, r in enumerate(cc.cube_regions) if first[r.include] == i):
+        # include is written even when true (its default): sdmx1 requires it
+        rel = st(el, "CubeRegion", include=boolean(region.include))
         ordered = sorted(region.components.items(), key=lambda kv: kv[1].is_attribute)
         for cid, cv in ordered:
             _selection(rel, cid, cv)

@@ -39,7 +39,7 @@ from lxml import etree
 
 from registry.formats.sdmxml30 import structure_write_parts as parts
 from registry.formats.sdmxml30.namespaces import MES, NSMAP
-from registry.formats.sdmxml30.structure_tags import BY_TYPE, CONTAINERS, NAME, s
+from registry.formats.sdmxml30.structure_tags import BY_TYPE, CONTAINERS, NAME, s, urn30
 from registry.formats.sdmxml30.structure_write_base import (
     DATE,
     DATE_TIME,
@@ -87,7 +87,7 @@ _PARENT_ALLOWED = frozenset({"Code", "Concept", "OrganisationUnit"})
 
 
 def _item(parent: Element, tag: str, item: Item, scheme: ItemScheme) -> Element:
-    urn = scheme.ref.with_item(item.id).urn if item.id else None
+    urn = urn30(scheme.ref.with_item(item.id)) if item.id else None
     el = st(parent, tag, id=item.id, urn=urn)
     nameable(el, item.names, item.descriptions, item.id, item.annotations, Ctx())
     if item.parent and tag in _PARENT_ALLOWED and (tag not in _PARENT_NCNAME or NCNAME_ID.match(item.parent)):
@@ -295,8 +295,12 @@ class StructureWriter30:
         _header(root, header)
         converted, _ = to_30(items)
         by_type: dict[ArtefactType, list[WriteItem]] = {}
+        seen: set[str] = set()
         for item in converted:
-            by_type.setdefault(item.artefact.type, []).append(item)
+            key = ref_urn(item.artefact.ref) or ""
+            if key not in seen:  # the schema makes (id, agencyID, version) unique per container
+                seen.add(key)
+                by_type.setdefault(item.artefact.type, []).append(item)
         structures = sub(root, MES, "Structures")
         for container, _, _, rtype in CONTAINERS:
             if rtype not in by_type:
