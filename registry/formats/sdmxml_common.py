@@ -19,14 +19,15 @@ What lives here is what the readers have in common and what is not on the per-ob
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from lxml import etree
 
 from registry.errors import InvalidReference, MessageSyntaxError
-from registry.formats.base import ResolvedStructure, StructureResolver
+from registry.formats import xmlsafe
+from registry.formats.base import DataChunk, DataSetInfo, ResolvedStructure, StructureResolver
 from registry.formats.sdmxml21 import namespaces as ns21
 from registry.formats.sdmxml30 import namespaces as ns30
 from registry.sdmx.refs import ArtefactType, Ref
@@ -459,3 +460,97 @@ class PrefixedStream:
             data, self._head = self._head[:size], self._head[size:]
             return data
         return bytes(self._source.read(size))
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """What differs between the SDMX-ML data formats a reader accepts."""
+
+    version: str
+    #: Message namespace and accepted root element names.
+    mes: str
+    roots: frozenset[str]
+    #: SDMX 3.0: ``<Comp id><Value>…</Value></Comp>`` children and ``<Atts>`` attribute sets.
+    comps: bool = False
+
+
+class MessageParse:
+    """Per-message state of one read (the reader classes themselves hold no state).
+
+    Walks the top level of a data message — root check, ``Header``, each ``DataSet`` (any namespace:
+    Eurostat writes ``u:DataSet``), ``Footer`` — and hands each data set to ``_dataset``, which the
+    format's reader implements and which consumes events up to and including the data set's end.
+    """
+
+    __slots__ = ("dialect", "name", "structures", "batch_size", "header")
+
+    def __init__(self, dialect: Dialect, name: str, resolve: StructureResolver, batch_size: int) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self.dialect = dialect
+        self.name = name
+        self.structures = StructureCache(resolve)
+        self.batch_size = batch_size
+        self.header = HeaderInfo()
+
+    def run(self, source: IO[bytes]) -> Iterator[DataChunk]:
+        events = xmlsafe.iterparse(source, events=("start", "end"))
+        try:
+            yield from self._message(events)
+        except etree.XMLSyntaxError as exc:
+            raise syntax_error(exc) from None
+
+    def _message(self, events: Any) -> Iterator[DataChunk]:
+        try:
+            _, root = next(events)
+        except StopIteration:
+            raise MessageSyntaxError("empty document") from None
+        if check_root(root, self.dialect.mes, self.dialect.roots, self.name) == "Error":
+            read_error_message(events, root)
+        depth, index = 0, 0
+        for ev, el in events:
+            if ev == "start":
+                depth += 1
+                if depth == 1 and local_name(el.tag) == "DataSet":
+                    yield from self._dataset(events, el, index)
+                    index += 1
+                    depth = 0
+                    del root[:]
+            else:
+                depth -= 1
+                if depth == 0:
+                    if local_name(el.tag) == "Header":
+                        self.header = parse_header(el)
+                    del root[:]
+
+    def _dataset(self, events: Any, ds: etree._Element, index: int) -> Iterator[DataChunk]:
+        """Read one data set, consuming events up to and including its end."""
+        raise NotImplementedError
+
+    def _dataset_info(self, ds: etree._Element, index: int) -> tuple[DataSetInfo, ResolvedStructure]:
+        header = self.header
+        facts = dataset_facts(ds.attrib)
+        hs = header.structure_for(facts.get("structureRef"))
+        ref = hs.ref if hs is not None else None
+        structure = self.structures.get(ref)
+        dsd = structure.dsd
+        dao = hs.dimension_at_observation if hs is not None else None
+        if not dao:
+            time = dsd.time_dimension
+            dao = time.id if time is not None else "AllDimensions"
+        attrs = {k: v for k, v in ds.items() if k[0] != "{" and k not in facts}
+        info = DataSetInfo(
+            structure_ref=ref,
+            structure=structure,
+            action=facts.get("action") or header.action or "Replace",
+            dimension_at_observation=dao,
+            attrs=attrs,
+            provider=header.provider,
+            valid_from=facts.get("validFromDate"),
+            valid_to=facts.get("validToDate"),
+            reporting_begin=facts.get("reportingBeginDate") or header.reporting_begin,
+            reporting_end=facts.get("reportingEndDate") or header.reporting_end,
+            index=index,
+        )
+        return info, structure
+

@@ -27,52 +27,26 @@ other namespaces, ``<Comp>`` values (arrays, multilingual text) and ``<Atts>`` a
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import IO, Any, ClassVar
 
 from lxml import etree
 
 from registry.errors import MessageSyntaxError
-from registry.formats import xmlsafe
-from registry.formats.base import (
-    BATCH_SIZE,
-    DataChunk,
-    DataSetInfo,
-    Obs,
-    ResolvedStructure,
-    Series,
-    StructureResolver,
-)
+from registry.formats.base import BATCH_SIZE, DataChunk, Obs, Series, StructureResolver
 from registry.formats.sdmxml21 import namespaces as ns21
 from registry.formats.sdmxml_common import (
-    HeaderInfo,
+    Dialect,
     GroupIndex,
-    StructureCache,
-    check_root,
-    dataset_facts,
+    MessageParse,
     local_name,
     merge_group_attrs,
-    parse_header,
     parse_provider,
-    read_error_message,
     sniff_root,
-    syntax_error,
 )
 from registry.sdmx.mediatypes import MediaType
 
 #: Remove finished observations from the tree every this many (bounded tree, cheap bulk delete).
 _PURGE = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class Dialect:
-    """What differs between SDMX-ML versions of structure-specific data."""
-
-    version: str
-    mes: str
-    roots: frozenset[str]
-    #: SDMX 3.0: ``<Comp id><Value>…</Value></Comp>`` children and ``<Atts>`` attribute sets.
-    comps: bool = False
 
 
 DIALECT_21 = Dialect(
@@ -110,76 +84,10 @@ def comp_value(el: etree._Element) -> str:
     return ";".join(values)
 
 
-class _Parse:
-    """Per-message state of one read (the reader classes themselves hold no state)."""
+class _Parse(MessageParse):
+    """Per-message state of one structure-specific read."""
 
-    __slots__ = ("dialect", "name", "structures", "batch_size", "header")
-
-    def __init__(self, dialect: Dialect, name: str, resolve: StructureResolver, batch_size: int) -> None:
-        if batch_size < 1:
-            raise ValueError("batch_size must be at least 1")
-        self.dialect = dialect
-        self.name = name
-        self.structures = StructureCache(resolve)
-        self.batch_size = batch_size
-        self.header = HeaderInfo()
-
-    def run(self, source: IO[bytes]) -> Iterator[DataChunk]:
-        events = xmlsafe.iterparse(source, events=("start", "end"))
-        try:
-            yield from self._message(events)
-        except etree.XMLSyntaxError as exc:
-            raise syntax_error(exc) from None
-
-    def _message(self, events: Any) -> Iterator[DataChunk]:
-        try:
-            _, root = next(events)
-        except StopIteration:
-            raise MessageSyntaxError("empty document") from None
-        if check_root(root, self.dialect.mes, self.dialect.roots, self.name) == "Error":
-            read_error_message(events, root)
-        depth, index = 0, 0
-        for ev, el in events:
-            if ev == "start":
-                depth += 1
-                if depth == 1 and local_name(el.tag) == "DataSet":
-                    yield from self._dataset(events, el, index)
-                    index += 1
-                    depth = 0
-                    del root[:]
-            else:
-                depth -= 1
-                if depth == 0:
-                    if local_name(el.tag) == "Header":
-                        self.header = parse_header(el)
-                    del root[:]
-
-    def _dataset_info(self, ds: etree._Element, index: int) -> tuple[DataSetInfo, ResolvedStructure]:
-        header = self.header
-        facts = dataset_facts(ds.attrib)
-        hs = header.structure_for(facts.get("structureRef"))
-        ref = hs.ref if hs is not None else None
-        structure = self.structures.get(ref)
-        dsd = structure.dsd
-        dao = hs.dimension_at_observation if hs is not None else None
-        if not dao:
-            time = dsd.time_dimension
-            dao = time.id if time is not None else "AllDimensions"
-        attrs = {k: v for k, v in ds.items() if k[0] != "{" and k not in facts}
-        info = DataSetInfo(
-            structure_ref=ref,
-            structure=structure,
-            action=facts.get("action") or header.action or "Replace",
-            dimension_at_observation=dao,
-            attrs=attrs,
-            provider=header.provider,
-            valid_from=facts.get("validFromDate"),
-            valid_to=facts.get("validToDate"),
-            reporting_begin=facts.get("reportingBeginDate") or header.reporting_begin,
-            reporting_end=facts.get("reportingEndDate") or header.reporting_end,
-            index=index,
-        )
-        return info, structure
+    __slots__ = ()
 
     def _dataset(self, events: Any, ds: etree._Element, index: int) -> Iterator[DataChunk]:  # noqa: C901
         info, structure = self._dataset_info(ds, index)
