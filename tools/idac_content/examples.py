@@ -193,8 +193,8 @@ def ss_xml(rows: list[Row], dims: list[str], flow: str, provider: str, msg_id: s
     etree.SubElement(h, q(MES, "Sender"), id=provider)
     st = etree.SubElement(h, q(MES, "Structure"), structureID=sid, namespace=ns, dimensionAtObservation="TIME_PERIOD")
     etree.SubElement(etree.SubElement(st, q(COM, "StructureUsage")), "Ref", agencyID="IDAC", id=flow, version="1.0")
-    etree.SubElement(h, q(MES, "DataProvider")).append(etree.Element(
-        "Ref", agencyID="IDAC", maintainableParentID="DATA_PROVIDERS", maintainableParentVersion="1.0", id=provider))
+    # The provider is the Sender (a DATA_PROVIDERS id).  mes:DataProvider is left out: sdmx1 2.28 cannot
+    # parse it in a data message header.
     etree.SubElement(h, q(MES, "DataSetAction")).text = "Information"
     ds = etree.SubElement(root, q(MES, "DataSet"), {q(SS, "structureRef"): sid, q(XSI, "type"): "ns1:DataSetType",
                                                     q(SS, "dataScope"): "Dataflow"})
