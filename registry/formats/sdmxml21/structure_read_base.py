@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from lxml import etree
-
 from registry.errors import InvalidReference, StructureError
 from registry.formats.sdmxml21.namespaces import COM, STR, XML, q
 from registry.sdmx.model import Annotation, Representation, TextFormat
@@ -110,7 +108,7 @@ def texts(el: Element) -> tuple[dict[str, str], dict[str, str]]:
     return names, descriptions
 
 
-def annotations(el: Element) -> list[Annotation]:
+def read_annotations(el: Element) -> list[Annotation]:
     """The annotations of an annotable element (``com:Annotations`` child), in order."""
     container = el.find(ANNOTATIONS)
     if container is None:
@@ -256,7 +254,7 @@ def maintainable_attrs(el: Element) -> dict[str, Any]:
         "version": el.get("version") or "1.0",
         "names": names,
         "descriptions": descriptions,
-        "annotations": annotations(el),
+        "annotations": read_annotations(el),
         "is_final": as_bool(el, "isFinal"),
         "is_external_reference": as_bool(el, "isExternalReference"),
         "structure_url": el.get("structureURL"),
@@ -276,7 +274,7 @@ def require_id(el: Element) -> str:
 
 
 __all__ = [
-    "ANNOTATIONS", "DESCRIPTION", "Element", "ITEM_PARENTS", "NAME", "UnsupportedReference", "annotations",
-    "as_bool", "as_int", "error", "etree", "local", "local_id", "maintainable_attrs", "read_ref",
+    "ANNOTATIONS", "DESCRIPTION", "Element", "ITEM_PARENTS", "NAME", "UnsupportedReference", "read_annotations",
+    "as_bool", "as_int", "error", "local", "local_id", "maintainable_attrs", "read_ref",
     "representation", "require_id", "text_format", "texts",
 ]

@@ -17,12 +17,12 @@ from registry.formats.sdmxml21.namespaces import STR, q
 from registry.formats.sdmxml21.structure_read_base import (
     Element,
     UnsupportedReference,
-    annotations,
     as_int,
     error,
     local,
     local_id,
     maintainable_attrs,
+    read_annotations,
     read_ref,
     representation,
     require_id,
@@ -82,7 +82,7 @@ def _component(el: Element, cls: type[Component], enum_type: ArtefactType = Arte
         concept=_concept(el),
         local_representation=representation(el.find(LOCAL_REP), enum_type),
         concept_roles=_roles(el),
-        annotations=annotations(el),
+        annotations=read_annotations(el),
     )
 
 
@@ -122,7 +122,7 @@ def _read_components(dsd: DataStructure, comps: Element) -> None:
                 dim.position = as_int(d, "position") or len(dsd.dimensions) + 1
                 dsd.dimensions.append(dim)
         elif name == "Group":
-            group = Group(id=require_id(part), annotations=annotations(part))
+            group = Group(id=require_id(part), annotations=read_annotations(part))
             for gd in part:
                 if gd.tag == q(STR, "GroupDimension"):
                     ref = gd.find(q(STR, "DimensionReference"))

@@ -12,11 +12,11 @@ from registry.formats.sdmxml21.namespaces import COM, STR, q
 from registry.formats.sdmxml21.structure_read_base import (
     LANG,
     Element,
-    annotations,
     as_bool,
     local,
     local_id,
     maintainable_attrs,
+    read_annotations,
     representation,
     require_id,
     texts,
@@ -49,7 +49,7 @@ def _item_common(el: Element) -> dict[str, object]:
         "id": require_id(el),
         "names": names,
         "descriptions": descriptions,
-        "annotations": annotations(el) if el.find(ANNOTATIONS) is not None else [],
+        "annotations": read_annotations(el) if el.find(ANNOTATIONS) is not None else [],
         "parent": local_id(parent_el) if parent_el is not None else None,
     }
 
@@ -96,7 +96,7 @@ def read_category_scheme(el: Element) -> CategoryScheme:
         names, descriptions = texts(c)
         ident = require_id(c)
         items.append(Category(id=ident, names=names, descriptions=descriptions,
-                              annotations=annotations(c), parent=parent))
+                              annotations=read_annotations(c), parent=parent))
         stack.extend((child, ident) for child in reversed(c) if child.tag == tag)
     return _scheme(el, CategoryScheme, items)  # type: ignore[return-value]
 

@@ -17,12 +17,12 @@ from registry.formats.sdmxml21.namespaces import COM, STR, q
 from registry.formats.sdmxml21.structure_read_base import (
     Element,
     UnsupportedReference,
-    annotations,
     as_bool,
     error,
     local,
     local_id,
     maintainable_attrs,
+    read_annotations,
     read_ref,
     require_id,
     texts,
@@ -163,7 +163,7 @@ def _hcode(el: Element, aliases: dict[str, Ref]) -> HierarchicalCode:
         id=el.get("id") or code.item or "",
         code=code,
         children=[_hcode(c, aliases) for c in el if c.tag == q(STR, "HierarchicalCode")],
-        annotations=annotations(el),
+        annotations=read_annotations(el),
         valid_from=el.get("validFrom"),
         valid_to=el.get("validTo"),
         level=local_id(level_el) if level_el is not None else None,
@@ -184,7 +184,7 @@ def read_hierarchical_codelist(el: Element) -> HierarchicalCodelist:
         names, descriptions = texts(h)
         hierarchy = Hierarchy(
             agency=hcl.agency, id=require_id(h), version=hcl.version, names=names,
-            descriptions=descriptions, annotations=annotations(h),
+            descriptions=descriptions, annotations=read_annotations(h),
             has_formal_levels=as_bool(h, "leveled"), levels=_levels(h.find(q(STR, "Level"))),
             codes=[_hcode(c, aliases) for c in h if c.tag == q(STR, "HierarchicalCode")],
         )

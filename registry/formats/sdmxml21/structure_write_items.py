@@ -5,11 +5,13 @@
   ``version="1.0"`` and ``isFinal="false"`` for agency, data provider and data consumer schemes; a scheme
   that differs in id or version is unwritable, ``isFinal`` is always written as false.
 * ``Parent`` is written for codes, concepts and organisation units only (the schema allows no other).
-* ``ISOConceptReference`` is written from ``"ConceptAgency:ConceptSchemeID:ConceptID"``.
+* ``ISOConceptReference`` is written from ``"ConceptAgency:ConceptSchemeID:ConceptID"`` (the form the
+  SDMX-ML readers keep) or from a concept URN (the form the SDMX-JSON reader keeps).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from registry.formats.sdmxml21.namespaces import COM, STR
@@ -56,6 +58,18 @@ def _contact(parent: Element, c: Contact) -> None:
             sub(el, STR, tag, text=value)
 
 
+_ISO_URN = re.compile(r"^urn:sdmx:org\.sdmx\.infomodel\.conceptscheme\.Concept=([^:]+):([^(]+)\([^)]*\)\.(.+)$")
+
+
+def _iso_parts(iso: str | None) -> tuple[str, ...] | None:
+    """``"Agency:SchemeID:ConceptID"`` (the SDMX-ML codecs) or a concept URN (the SDMX-JSON reader)."""
+    if not iso:
+        return None
+    m = _ISO_URN.match(iso.strip())
+    parts = m.groups() if m else tuple(iso.split(":"))
+    return parts if len(parts) == 3 and all(parts) else None
+
+
 def _item(parent: Element, tag: str, item: Item, urn: str, with_parent: bool) -> Element:
     el = sub(parent, STR, tag, {"id": item.id, "urn": urn})
     write_annotations(el, item.annotations)
@@ -64,8 +78,8 @@ def _item(parent: Element, tag: str, item: Item, urn: str, with_parent: bool) ->
         write_local_ref(el, "Parent", item.parent)
     if isinstance(item, Concept):
         write_representation(el, "CoreRepresentation", item.core_representation, "concept")
-        parts = (item.iso_concept or "").split(":")
-        if len(parts) == 3 and all(parts):
+        parts = _iso_parts(item.iso_concept)
+        if parts:
             iso = sub(el, STR, "ISOConceptReference")
             for name, value in zip(("ConceptAgency", "ConceptSchemeID", "ConceptID"), parts, strict=True):
                 sub(iso, STR, name, text=value)

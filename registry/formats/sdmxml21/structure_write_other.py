@@ -3,7 +3,9 @@ structure sets.
 
 * ``ConstraintAttachment`` is a choice in 2.1: only the references of the kind of the first attachable
   reference are written (one DataProvider at most); other kinds are left out.
-* A key value or key without values, and a key set without keys, are left out (the schema needs ≥ 1).
+* A key value or key without values, and a key set without keys, are left out (the schema needs ≥ 1);
+  so are keys with ``include=False`` (2.1 fixes ``Key@include`` to true; exclude with the key set's
+  ``isIncluded`` instead).
 * SDMX 3.0 ``Hierarchy`` artefacts are written as a 2.1 ``HierarchicalCodelist`` with the same agency,
   id and version holding one hierarchy of the same id — a faithful rendering (read back, it is an HCL).
   A hierarchy without codes has no 2.1 form.
@@ -107,12 +109,12 @@ def write_constraint(cc: ContentConstraint, detail: str, structure_url: str | No
         return el
     _attachment(el, cc.attachment)
     for ks in cc.key_sets:
-        keys = [k for k in ks.keys if k.values]
+        keys = [k for k in ks.keys if k.values and k.include]  # 2.1 fixes Key@include to true
         if not keys:
             continue
         kel = sub(el, STR, "DataKeySet", {"isIncluded": "true" if ks.include else "false"})
         for k in keys:
-            key = sub(kel, STR, "Key", None if k.include else {"include": "false"})
+            key = sub(kel, STR, "Key")
             for dim, value in k.values.items():
                 kv = sub(key, COM, "KeyValue", {"id": dim})
                 sub(kv, COM, "Value", text=value)

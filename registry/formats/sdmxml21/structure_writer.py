@@ -26,7 +26,11 @@ from typing import ClassVar
 
 from lxml import etree
 
-from registry.formats.sdmxml21 import structure_write_dsd, structure_write_items, structure_write_other
+from registry.formats.sdmxml21 import (
+    structure_write_dsd,
+    structure_write_items,
+    structure_write_other,
+)
 from registry.formats.sdmxml21.namespaces import MES, NSMAP, STR, q
 from registry.formats.sdmxml21.structure_write_base import Element, Unwritable, sub
 from registry.formats.structure_base import DETAILS, MessageHeader, WriteItem
