@@ -169,7 +169,8 @@ def maintainable(parent: Element, tag: str, art: MaintainableArtefact, rtype: Ar
     """The element of a maintainable with its attributes, annotations, names and descriptions."""
     aid = FIXED_SCHEME_IDS.get(rtype, art.id)
     external = art.is_external_reference or not ctx.full
-    structure_url = ctx.structure_url or art.structure_url
+    # WriteItem.structure_url is where the full artefact lives: it only matters for stubs
+    structure_url = (ctx.structure_url or art.structure_url) if not ctx.full else art.structure_url
     el = st(
         parent, tag,
         id=aid,
@@ -181,7 +182,7 @@ def maintainable(parent: Element, tag: str, art: MaintainableArtefact, rtype: Ar
         validTo=date_time(art.valid_to),
         isExternalReference=boolean(external),
         serviceURL=art.service_url,
-        structureURL=structure_url if external or structure_url else None,
+        structureURL=structure_url,
     )
     nameable(el, art.names, art.descriptions, art.id, art.annotations, ctx)
     return el

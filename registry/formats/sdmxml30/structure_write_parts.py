@@ -13,8 +13,8 @@ SDMX 2.1 facts spelled differently in 3.0 (SDMX 3.0 Section 3A, ``SDMXStructureD
   ``AttachmentGroup`` under a dimension relationship has no 3.0 counterpart and is dropped.
 * A 2.1 MeasureDimension becomes a plain ``Dimension``; its concept-scheme enumeration cannot be a 3.0
   dimension representation and is dropped.
-* The TimeDimension's id is fixed to ``TIME_PERIOD`` and it must have a time TextFormat
-  (``ObservationalTimePeriod`` when the model has none).
+* The TimeDimension's id is fixed to ``TIME_PERIOD`` and it must have a TextFormat (an empty one,
+  meaning the schema default ``ObservationalTimePeriod``, when the model has none or a non-time type).
 * TextFormat facets are filtered per context: dimensions take ``SimpleDataType`` without
   ``isMultiLingual``; attributes, measures and concepts allow XHTML; ``EnumerationFormat`` takes
   ``CodeDataType`` with integer facets and no ``decimals``.  A text type with no 3.0 equivalent
@@ -105,7 +105,8 @@ def text_format(parent: Element, tag: str, tf: TextFormat, context: str) -> Elem
     if context == "time":
         return st(
             parent, tag,
-            textType=tf.text_type if tf.text_type in _TIME_TYPES else "ObservationalTimePeriod",
+            # the schema default is ObservationalTimePeriod; a non-time type is left to it
+            textType=tf.text_type if tf.text_type in _TIME_TYPES else None,
             startTime=_checked(tf.start_time, TIME_PERIOD),
             endTime=_checked(tf.end_time, TIME_PERIOD),
         )

@@ -390,8 +390,7 @@ def test_2_1_dsd_facts_are_converted() -> None:
     (back,) = StructureReader30().read(out).artefacts
     assert back.component("MEASURE").local_representation is None
     assert back.time_dimension.id == "TIME_PERIOD"
-    assert back.time_dimension.local_representation.text_format == TextFormat(
-        text_type="ObservationalTimePeriod", start_time="2000")
+    assert back.time_dimension.local_representation.text_format == TextFormat(start_time="2000")
     area_fmt = back.component("REF_AREA").local_representation.text_format
     assert (area_fmt.max_length, area_fmt.decimals, area_fmt.min_value) == (3, None, None)
     att = back.component("ATT")
