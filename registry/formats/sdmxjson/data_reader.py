@@ -358,6 +358,8 @@ class _State:
         self.count = 0
         self.batch: list[Obs] = []
         self.empty: list[Series] = []
+        #: Chunks yielded for the current data set.
+        self.flushed = 0
 
     def datasets(self, events: Events, ev: str) -> Iterator[DataChunk]:
         if ev != "start_array":
@@ -372,6 +374,7 @@ class _State:
 
     def _dataset(self, events: Events) -> Iterator[DataChunk]:
         info = DataSetInfo(structure_ref=None, index=self.count)
+        self.flushed = 0
         structure = self.structures[0]
         started = False
         ds_attrs: Any = None
@@ -464,8 +467,8 @@ class _State:
                 _skip(events, ev)
         if not started:
             start()
-        if self.batch or self.empty or n_series == 0:
-            yield self.flush(info)
+        if self.batch or self.empty or self.flushed == 0:
+            yield self.flush(info)  # an empty data set still gets one (empty) chunk
 
     def _observations(
         self, events: Events, series: Series, structure: _Structure, info: DataSetInfo
@@ -502,4 +505,5 @@ class _State:
         """The pending observations and empty series as a chunk; start new lists."""
         chunk = DataChunk(info, self.batch, self.empty)
         self.batch, self.empty = [], []
+        self.flushed += 1
         return chunk
