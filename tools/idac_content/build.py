@@ -148,7 +148,10 @@ def area_codelists(areas: list[Area]) -> tuple[Codelist, Codelist]:
                   "por IDAC. La pertenencia a los agregados se define en HCL_M49 y HCL_AREA_GROUPS, nunca con "
                   "códigos padre. Las anotaciones M49 e ISO2 traducen códigos ODS (M49) y Eurostat/SDMX (alfa-2).",
         },
-        annotations=[A("NAME_SOURCES", "Country names: UN M49 (en/es) for Latin America and the Caribbean and "
+        annotations=[A("DESIGN_NOTE", "DOMAIN.md 5/7.5 counted 248 alpha-3 codes (the UNSD M49 file); ISO 3166-1 "
+                                      "has 249: TWN (158) is not in M49 and is added with its ISO name. XKX is "
+                                      "added as a user-assigned code (not ISO), as in UNICEF CL_COUNTRY."),
+                     A("NAME_SOURCES", "Country names: UN M49 (en/es) for Latin America and the Caribbean and "
                                        "selected areas, Unicode CLDR otherwise; see tools/idac_content/data/areas.csv")],
     )
     cl_area.items = codes

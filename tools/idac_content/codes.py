@@ -322,7 +322,8 @@ MIGRATORY_STATUS = CL(
         # sense if the code exists (the IDAC DSD shares the dimension pattern with SDG data where _Z
         # appears).  The code is kept so that mapped data can be rejected by the constraint, not by the
         # codelist, which gives a clearer message.
-        C(*_Z),
+        C(*_Z, ann={"DESIGN_NOTE": "Added to the DOMAIN.md 7.5 list so that CC_DF_IDAC_THEMATIC can exclude it "
+                                   "explicitly (DOMAIN.md 7.3: MIGRATORY_STATUS must not be _Z)."}),
     ],
 )
 
