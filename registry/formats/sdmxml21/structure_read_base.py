@@ -1,16 +1,16 @@
-"""Shared pieces of the SDMX-ML 2.1 structure reader: texts, annotations, references, representations.
+"""Shared pieces of the SDMX-ML 2.1 structure reader: texts, annotations, references, facets.
 
 Design decisions:
 
 * One function, :func:`read_ref`, turns any SDMX-ML 2.1 reference element (``<str:Structure>``,
-  ``<str:Enumeration>``, ``<str:ConceptIdentity>`` …) into a :class:`~registry.sdmx.refs.Ref`.  It accepts
-  both reference forms of the schema (``<Ref .../>`` and ``<URN>…</URN>``, SDMX 2.1 Section 3A
-  "SDMXCommonReferences"), and infers ``class``/``package`` from the context when a ``<Ref>`` omits them
-  (the SDMX sample files do).  Malformed references raise :class:`~registry.errors.StructureError`
-  carrying the line number.
+  ``<str:Enumeration>``, ``<str:ConceptIdentity>`` …) into a :class:`~registry.sdmx.refs.Ref`.  It
+  accepts both reference forms of the schema (``<Ref .../>`` and ``<URN>…</URN>``, SDMX 2.1 Section
+  3A "SDMXCommonReferences"), and infers ``class``/``package`` from the context when a ``<Ref>``
+  omits them (the SDMX sample files do).  Malformed references raise
+  :class:`~registry.errors.StructureError` carrying the line number.
 * ``xml:lang`` defaults to ``en``, as the ``common:TextType`` schema default says.
-* Element names are matched on local names for the unqualified ``Ref``/``URN`` children, and on Clark names
-  otherwise; unknown elements are skipped without error.
+* Element names are matched on local names for the unqualified ``Ref``/``URN`` children, and on
+  Clark names otherwise; unknown elements are skipped without error.
 """
 
 from __future__ import annotations
@@ -60,8 +60,8 @@ class UnsupportedReference(Exception):
 
 def local(el: Element) -> str:
     """Local name of an element."""
-    tag = el.tag
-    return tag[tag.index("}") + 1:] if tag[0] == "{" else tag
+    tag: str = el.tag
+    return tag[tag.index("}") + 1 :] if tag[0] == "{" else tag
 
 
 def error(el: Element, message: str) -> StructureError:
@@ -136,7 +136,7 @@ def read_ref(el: Element, expected: ArtefactType, *, item: bool = False) -> Ref:
     """Resolve a reference element (holding ``<Ref>`` or ``<URN>``) to a Ref.
 
     ``expected`` is the maintainable type the context implies; it is used when ``<Ref>`` has no
-    ``class``.  ``item`` says the context expects an item reference (a concept, a code, a category …).
+    ``class``.  ``item`` says the context expects an item reference (a concept, a code …).
     """
     for child in el:
         if not isinstance(child.tag, str):
@@ -165,10 +165,7 @@ def _from_ref(ref: Element, expected: ArtefactType, item: bool) -> Ref:
     if parent_id is not None:
         rtype = expected
         if cls is not None:
-            if cls in ITEM_PARENTS:
-                rtype = ITEM_PARENTS[cls]
-            else:
-                rtype = _type_of(ref, cls, expected)
+            rtype = ITEM_PARENTS[cls] if cls in ITEM_PARENTS else _type_of(ref, cls, expected)
         version = ref.get("maintainableParentVersion") or "1.0"
         return Ref(rtype, agency, parent_id, version, ident)
     if item:
@@ -187,7 +184,7 @@ def _type_of(ref: Element, cls: str, expected: ArtefactType) -> ArtefactType:
 
 
 def local_id(el: Element) -> str:
-    """The id of a local reference (``<str:Parent><Ref id="X"/></str:Parent>``) or of an item URN."""
+    """The id of a local reference (``<str:Parent><Ref id="X"/></str:Parent>``) or an item URN."""
     for child in el:
         if not isinstance(child.tag, str):
             continue
@@ -224,7 +221,9 @@ def text_format(el: Element) -> TextFormat:
     return tf
 
 
-def representation(el: Element | None, enum_type: ArtefactType = ArtefactType.CODELIST) -> Representation | None:
+def representation(
+    el: Element | None, enum_type: ArtefactType = ArtefactType.CODELIST
+) -> Representation | None:
     """A ``CoreRepresentation``/``LocalRepresentation`` element."""
     if el is None:
         return None
@@ -274,7 +273,22 @@ def require_id(el: Element) -> str:
 
 
 __all__ = [
-    "ANNOTATIONS", "DESCRIPTION", "Element", "ITEM_PARENTS", "NAME", "UnsupportedReference", "read_annotations",
-    "as_bool", "as_int", "error", "local", "local_id", "maintainable_attrs", "read_ref",
-    "representation", "require_id", "text_format", "texts",
+    "ANNOTATIONS",
+    "DESCRIPTION",
+    "Element",
+    "ITEM_PARENTS",
+    "NAME",
+    "UnsupportedReference",
+    "read_annotations",
+    "as_bool",
+    "as_int",
+    "error",
+    "local",
+    "local_id",
+    "maintainable_attrs",
+    "read_ref",
+    "representation",
+    "require_id",
+    "text_format",
+    "texts",
 ]

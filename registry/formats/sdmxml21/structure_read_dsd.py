@@ -3,12 +3,13 @@
 Mapping to the model:
 
 * ``Dimension``/``TimeDimension``/``MeasureDimension`` -> :class:`Dimension` with ``kind``
-  ``dimension``/``time``/``measure``; ``position`` is the ``position`` attribute, else the 1-based order.
-  A MeasureDimension's enumeration references a concept scheme.
-* ``AttributeRelationship``: ``None`` -> ``dataset``; ``Dimension``+``AttachmentGroup`` -> ``dimensions``;
-  ``Group`` -> ``group``; ``PrimaryMeasure`` -> ``observation``.
+  ``dimension``/``time``/``measure``; ``position`` is the ``position`` attribute, else the 1-based
+  order. A MeasureDimension's enumeration references a concept scheme.
+* ``AttributeRelationship``: ``None`` -> ``dataset``; ``Dimension``+``AttachmentGroup`` ->
+  ``dimensions``; ``Group`` -> ``group``; ``PrimaryMeasure`` -> ``observation``.
 * ``ReportingYearStartDay`` is read as an ordinary attribute.
-* A ``Group`` defined by an ``AttachmentConstraint`` (rather than dimensions) keeps its id, no dimensions.
+* A ``Group`` defined by an ``AttachmentConstraint`` (rather than dimensions) keeps its id, no
+  dimensions.
 """
 
 from __future__ import annotations
@@ -43,7 +44,11 @@ CONCEPT_IDENTITY = q(STR, "ConceptIdentity")
 LOCAL_REP = q(STR, "LocalRepresentation")
 CONCEPT_ROLE = q(STR, "ConceptRole")
 
-_DIMENSION_KINDS = {"Dimension": "dimension", "TimeDimension": "time", "MeasureDimension": "measure"}
+_DIMENSION_KINDS = {
+    "Dimension": "dimension",
+    "TimeDimension": "time",
+    "MeasureDimension": "measure",
+}
 
 
 def _concept(el: Element) -> Ref | None:
@@ -75,7 +80,9 @@ _FIXED_IDS = {
 }
 
 
-def _component(el: Element, cls: type[Component], enum_type: ArtefactType = ArtefactType.CODELIST) -> Component:
+def _component(
+    el: Element, cls: type[Component], enum_type: ArtefactType = ArtefactType.CODELIST
+) -> Component:
     fixed = _FIXED_IDS.get(local(el))
     return cls(
         id=(el.get("id") or fixed) if fixed else require_id(el),
@@ -107,51 +114,63 @@ def _relationship(el: Element | None) -> AttributeRelationship:
     return rel
 
 
-def _read_components(dsd: DataStructure, comps: Element) -> None:
-    for part in comps:
-        name = local(part)
-        if name == "DimensionList":
-            for d in part:
-                kind = _DIMENSION_KINDS.get(local(d))
-                if kind is None:
-                    continue
-                enum = ArtefactType.CONCEPT_SCHEME if kind == "measure" else ArtefactType.CODELIST
-                dim = _component(d, Dimension, enum)
-                assert isinstance(dim, Dimension)
-                dim.kind = kind
-                dim.position = as_int(d, "position") or len(dsd.dimensions) + 1
-                dsd.dimensions.append(dim)
-        elif name == "Group":
-            group = Group(id=require_id(part), annotations=read_annotations(part))
-            for gd in part:
-                if gd.tag == q(STR, "GroupDimension"):
-                    ref = gd.find(q(STR, "DimensionReference"))
-                    if ref is None:
-                        raise error(gd, "GroupDimension without DimensionReference")
-                    group.dimensions.append(local_id(ref))
-            dsd.groups.append(group)
-        elif name == "AttributeList":
-            for a in part:
-                if local(a) not in ("Attribute", "ReportingYearStartDay"):
-                    continue
-                attr = _component(a, DataAttribute)
-                assert isinstance(attr, DataAttribute)
-                attr.mandatory = a.get("assignmentStatus") == "Mandatory"
-                attr.relationship = _relationship(a.find(q(STR, "AttributeRelationship")))
-                dsd.attributes.append(attr)
-        elif name == "MeasureList":
-            for m in part:
-                if local(m) == "PrimaryMeasure":
-                    measure = _component(m, Measure)
-                    dsd.measures.append(measure)  # type: ignore[arg-type]
+def _dimensions(dsd: DataStructure, part: Element) -> None:
+    for d in part:
+        kind = _DIMENSION_KINDS.get(local(d))
+        if kind is None:
+            continue
+        enum = ArtefactType.CONCEPT_SCHEME if kind == "measure" else ArtefactType.CODELIST
+        dim = _component(d, Dimension, enum)
+        assert isinstance(dim, Dimension)
+        dim.kind = kind
+        dim.position = as_int(d, "position") or len(dsd.dimensions) + 1
+        dsd.dimensions.append(dim)
+
+
+def _group(dsd: DataStructure, part: Element) -> None:
+    group = Group(id=require_id(part), annotations=read_annotations(part))
+    for gd in part:
+        if gd.tag == q(STR, "GroupDimension"):
+            ref = gd.find(q(STR, "DimensionReference"))
+            if ref is None:
+                raise error(gd, "GroupDimension without DimensionReference")
+            group.dimensions.append(local_id(ref))
+    dsd.groups.append(group)
+
+
+def _attributes(dsd: DataStructure, part: Element) -> None:
+    for a in part:
+        if local(a) not in ("Attribute", "ReportingYearStartDay"):
+            continue
+        attr = _component(a, DataAttribute)
+        assert isinstance(attr, DataAttribute)
+        attr.mandatory = a.get("assignmentStatus") == "Mandatory"
+        attr.relationship = _relationship(a.find(q(STR, "AttributeRelationship")))
+        dsd.attributes.append(attr)
+
+
+def _measures(dsd: DataStructure, part: Element) -> None:
+    for m in part:
+        if local(m) == "PrimaryMeasure":
+            dsd.measures.append(_component(m, Measure))  # type: ignore[arg-type]
+
+
+_PARTS = {
+    "DimensionList": _dimensions,
+    "Group": _group,
+    "AttributeList": _attributes,
+    "MeasureList": _measures,
+}
 
 
 def read_data_structure(el: Element) -> DataStructure:
     """A ``str:DataStructure``."""
     dsd = DataStructure(**maintainable_attrs(el))
     comps = el.find(q(STR, "DataStructureComponents"))
-    if comps is not None:
-        _read_components(dsd, comps)
+    for part in comps if comps is not None else ():
+        reader = _PARTS.get(local(part))
+        if reader is not None:
+            reader(dsd, part)
     return dsd
 
 
@@ -163,5 +182,7 @@ def read_dataflow(el: Element) -> Dataflow:
         try:
             flow.structure = read_ref(structure, ArtefactType.DATA_STRUCTURE)
         except UnsupportedReference as exc:
-            raise error(structure, f"Dataflow structure references an unsupported class {exc}") from None
+            raise error(
+                structure, f"Dataflow structure references an unsupported class {exc}"
+            ) from None
     return flow

@@ -1,9 +1,9 @@
 """SDMX-ML 2.1 item schemes: codelists, concept schemes, category schemes and organisation schemes.
 
 Nested categories (SDMX 2.1 nests ``Category`` elements) are flattened into the scheme's item list,
-parents first, with ``parent`` naming the enclosing category.  Code and concept parents are read from
-``<str:Parent>``, either as the local ``<Ref id="…"/>`` of the schema or as an item URN (seen in the wild).
-``ISOConceptReference`` is kept as ``"ConceptAgency:ConceptSchemeID:ConceptID"``.
+parents first, with ``parent`` naming the enclosing category.  Code and concept parents are read
+from ``<str:Parent>``, either as the local ``<Ref id="…"/>`` of the schema or as an item URN (seen
+in the wild). ``ISOConceptReference`` is kept as ``"ConceptAgency:ConceptSchemeID:ConceptID"``.
 """
 
 from __future__ import annotations
@@ -95,8 +95,15 @@ def read_category_scheme(el: Element) -> CategoryScheme:
         c, parent = stack.pop()
         names, descriptions = texts(c)
         ident = require_id(c)
-        items.append(Category(id=ident, names=names, descriptions=descriptions,
-                              annotations=read_annotations(c), parent=parent))
+        items.append(
+            Category(
+                id=ident,
+                names=names,
+                descriptions=descriptions,
+                annotations=read_annotations(c),
+                parent=parent,
+            )
+        )
         stack.extend((child, ident) for child in reversed(c) if child.tag == tag)
     return _scheme(el, CategoryScheme, items)  # type: ignore[return-value]
 

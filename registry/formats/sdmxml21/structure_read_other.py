@@ -1,14 +1,15 @@
-"""SDMX-ML 2.1 content constraints, provision agreements, categorisations, hierarchical codelists and
+"""SDMX-ML 2.1 content constraints, provision agreements, categorisations, hierarchical codelists,
 structure sets.
 
 What the model cannot hold is skipped on purpose (documented here, not silently lost by accident):
 
-* ConstraintAttachment to a DataSet, MetadataSet, SimpleDataSource, MetadataStructure, Metadataflow or a
-  QueryableDataSource; ``MetadataKeySet``, ``MetadataTargetRegion``, ``ReleaseCalendar``, ``ReferencePeriod``.
+* ConstraintAttachment to a DataSet, MetadataSet, SimpleDataSource, MetadataStructure, Metadataflow
+  or a QueryableDataSource; ``MetadataKeySet``, ``MetadataTargetRegion``, ``ReleaseCalendar``,
+  ``ReferencePeriod``.
 * StructureSet maps other than ``CodelistMap`` (organisation/category/concept scheme maps, hybrid
   codelist maps, 2.1 structure maps) and related metadata structures; code-map annotations.
-* A Categorisation whose source is of a class the model has no type for (e.g. a Metadataflow) is dropped
-  by the reader (``UnsupportedReference`` propagates to it).
+* A Categorisation whose source is of a class the model has no type for (e.g. a Metadataflow) is
+  dropped by the reader (``UnsupportedReference`` propagates to it).
 """
 
 from __future__ import annotations
@@ -79,8 +80,31 @@ def _component_values(el: Element, is_attribute: bool) -> ComponentValues:
     return cv
 
 
+def _cube_region(el: Element) -> CubeRegion:
+    region = CubeRegion(include=as_bool(el, "include", True))
+    for kv in el:
+        kind = local(kv)
+        if kind in ("KeyValue", "Attribute"):
+            region.components[require_id(kv)] = _component_values(kv, kind == "Attribute")
+    return region
+
+
+def _key_set(el: Element) -> DataKeySet:
+    ks = DataKeySet(include=as_bool(el, "isIncluded", True))
+    for key in el:
+        if local(key) != "Key":
+            continue
+        dk = DataKey(include=as_bool(key, "include", True))
+        for kv in key:
+            if kv.tag == q(COM, "KeyValue"):
+                value = kv.find(q(COM, "Value"))
+                dk.values[require_id(kv)] = (value.text or "") if value is not None else ""
+        ks.keys.append(dk)
+    return ks
+
+
 def read_constraint(el: Element) -> ContentConstraint:
-    """A ``str:ContentConstraint``."""
+    """A ``str:ContentConstraint`` (``type`` defaults to Actual, as in the schema)."""
     cc = ContentConstraint(**maintainable_attrs(el))
     cc.role = el.get("type") or "Actual"
     for child in el:
@@ -91,24 +115,9 @@ def read_constraint(el: Element) -> ContentConstraint:
                 if spec is not None:
                     cc.attachment.append(_ref(att, spec[0], item=spec[1]))
         elif name == "CubeRegion":
-            region = CubeRegion(include=as_bool(child, "include", True))
-            for kv in child:
-                kind = local(kv)
-                if kind in ("KeyValue", "Attribute"):
-                    region.components[require_id(kv)] = _component_values(kv, kind == "Attribute")
-            cc.cube_regions.append(region)
+            cc.cube_regions.append(_cube_region(child))
         elif name == "DataKeySet":
-            ks = DataKeySet(include=as_bool(child, "isIncluded", True))
-            for key in child:
-                if local(key) != "Key":
-                    continue
-                dk = DataKey(include=as_bool(key, "include", True))
-                for kv in key:
-                    if kv.tag == q(COM, "KeyValue"):
-                        value = kv.find(q(COM, "Value"))
-                        dk.values[require_id(kv)] = (value.text or "") if value is not None else ""
-                ks.keys.append(dk)
-            cc.key_sets.append(ks)
+            cc.key_sets.append(_key_set(child))
     return cc
 
 
@@ -129,7 +138,9 @@ def read_categorisation(el: Element) -> Categorisation:
     cat = Categorisation(**maintainable_attrs(el))
     source = el.find(q(STR, "Source"))
     if source is not None:
-        cat.source = read_ref(source, ArtefactType.DATAFLOW)  # UnsupportedReference: caller drops it
+        cat.source = read_ref(
+            source, ArtefactType.DATAFLOW
+        )  # UnsupportedReference: caller drops it
     target = el.find(q(STR, "Target"))
     if target is not None:
         cat.target = _ref(target, ArtefactType.CATEGORY_SCHEME, item=True)
@@ -171,7 +182,7 @@ def _hcode(el: Element, aliases: dict[str, Ref]) -> HierarchicalCode:
 
 
 def read_hierarchical_codelist(el: Element) -> HierarchicalCodelist:
-    """A ``str:HierarchicalCodelist``; ``IncludedCodelist`` aliases are resolved to code references."""
+    """A ``str:HierarchicalCodelist``; ``IncludedCodelist`` aliases are resolved to code refs."""
     hcl = HierarchicalCodelist(**maintainable_attrs(el))
     aliases: dict[str, Ref] = {}
     for inc in el:
@@ -183,9 +194,14 @@ def read_hierarchical_codelist(el: Element) -> HierarchicalCodelist:
             continue
         names, descriptions = texts(h)
         hierarchy = Hierarchy(
-            agency=hcl.agency, id=require_id(h), version=hcl.version, names=names,
-            descriptions=descriptions, annotations=read_annotations(h),
-            has_formal_levels=as_bool(h, "leveled"), levels=_levels(h.find(q(STR, "Level"))),
+            agency=hcl.agency,
+            id=require_id(h),
+            version=hcl.version,
+            names=names,
+            descriptions=descriptions,
+            annotations=read_annotations(h),
+            has_formal_levels=as_bool(h, "leveled"),
+            levels=_levels(h.find(q(STR, "Level"))),
             codes=[_hcode(c, aliases) for c in h if c.tag == q(STR, "HierarchicalCode")],
         )
         hcl.hierarchies.append(hierarchy)
@@ -208,8 +224,12 @@ def read_structure_set(el: Element) -> StructureSet:
             target = child.find(q(STR, "Target"))
             if source is None or target is None:
                 raise error(child, "CodelistMap needs a Source and a Target")
-            cm = CodelistMap(id=require_id(child), source=_ref(source, ArtefactType.CODELIST),
-                             target=_ref(target, ArtefactType.CODELIST), names=names)
+            cm = CodelistMap(
+                id=require_id(child),
+                source=_ref(source, ArtefactType.CODELIST),
+                target=_ref(target, ArtefactType.CODELIST),
+                names=names,
+            )
             for code_map in child:
                 if local(code_map) != "CodeMap":
                     continue

@@ -28,27 +28,45 @@ from registry.sdmx.model import MaintainableArtefact, StructureMessage
 ArtefactReader = Callable[[Element], MaintainableArtefact]
 
 #: Container element -> {artefact element -> reader}.  Order does not matter when reading.
-_READERS: Mapping[str, Mapping[str, ArtefactReader]] = MappingProxyType({
-    q(STR, "OrganisationSchemes"): {
-        q(STR, name): items.read_organisation_scheme
-        for name in ("AgencyScheme", "DataProviderScheme", "DataConsumerScheme", "OrganisationUnitScheme")
-    },
-    q(STR, "Codelists"): {q(STR, "Codelist"): items.read_codelist},
-    q(STR, "Concepts"): {q(STR, "ConceptScheme"): items.read_concept_scheme},
-    q(STR, "CategorySchemes"): {q(STR, "CategoryScheme"): items.read_category_scheme},
-    q(STR, "Categorisations"): {q(STR, "Categorisation"): other.read_categorisation},
-    q(STR, "DataStructures"): {q(STR, "DataStructure"): dsd.read_data_structure},
-    q(STR, "Dataflows"): {q(STR, "Dataflow"): dsd.read_dataflow},
-    q(STR, "Constraints"): {q(STR, "ContentConstraint"): other.read_constraint},
-    q(STR, "ProvisionAgreements"): {q(STR, "ProvisionAgreement"): other.read_provision_agreement},
-    q(STR, "HierarchicalCodelists"): {q(STR, "HierarchicalCodelist"): other.read_hierarchical_codelist},
-    q(STR, "StructureSets"): {q(STR, "StructureSet"): other.read_structure_set},
-})
+_READERS: Mapping[str, Mapping[str, ArtefactReader]] = MappingProxyType(
+    {
+        q(STR, "OrganisationSchemes"): {
+            q(STR, name): items.read_organisation_scheme
+            for name in (
+                "AgencyScheme",
+                "DataProviderScheme",
+                "DataConsumerScheme",
+                "OrganisationUnitScheme",
+            )
+        },
+        q(STR, "Codelists"): {q(STR, "Codelist"): items.read_codelist},
+        q(STR, "Concepts"): {q(STR, "ConceptScheme"): items.read_concept_scheme},
+        q(STR, "CategorySchemes"): {q(STR, "CategoryScheme"): items.read_category_scheme},
+        q(STR, "Categorisations"): {q(STR, "Categorisation"): other.read_categorisation},
+        q(STR, "DataStructures"): {q(STR, "DataStructure"): dsd.read_data_structure},
+        q(STR, "Dataflows"): {q(STR, "Dataflow"): dsd.read_dataflow},
+        q(STR, "Constraints"): {q(STR, "ContentConstraint"): other.read_constraint},
+        q(STR, "ProvisionAgreements"): {
+            q(STR, "ProvisionAgreement"): other.read_provision_agreement
+        },
+        q(STR, "HierarchicalCodelists"): {
+            q(STR, "HierarchicalCodelist"): other.read_hierarchical_codelist
+        },
+        q(STR, "StructureSets"): {q(STR, "StructureSet"): other.read_structure_set},
+    }
+)
 
-_DATA_ROOTS = frozenset({
-    "GenericData", "GenericTimeSeriesData", "StructureSpecificData", "StructureSpecificTimeSeriesData",
-    "GenericMetadata", "StructureSpecificMetadata", "Data",
-})
+_DATA_ROOTS = frozenset(
+    {
+        "GenericData",
+        "GenericTimeSeriesData",
+        "StructureSpecificData",
+        "StructureSpecificTimeSeriesData",
+        "GenericMetadata",
+        "StructureSpecificMetadata",
+        "Data",
+    }
+)
 _REGISTRY_ROOTS = frozenset({"RegistryInterface", "SubmitStructureRequest"})
 _STRUCTURES = (q(MES, "Structures"), q(STR, "Structures"))
 
@@ -67,7 +85,11 @@ class StructureReader21:
         """True if ``head`` starts a 2.1 ``Structure`` or ``RegistryInterface`` document."""
         text = _strip_prolog(head)
         m = _FIRST_TAG.match(text)
-        if not m or m.group(1) not in (b"Structure", b"RegistryInterface", b"SubmitStructureRequest"):
+        if not m or m.group(1) not in (
+            b"Structure",
+            b"RegistryInterface",
+            b"SubmitStructureRequest",
+        ):
             return False
         return BASE.encode() + b"/message" in head
 
@@ -95,20 +117,25 @@ class StructureReader21:
     @staticmethod
     def _structures(root: Element) -> Element | None:
         tag = root.tag if isinstance(root.tag, str) else ""
-        ns = tag[1:tag.index("}")] if tag.startswith("{") else ""
+        ns = tag[1 : tag.index("}")] if tag.startswith("{") else ""
         name = local(root)
         if ns != MES:
             if name == "Structure" and "sdmxml/schemas/v3" in ns:
                 raise MessageSyntaxError(
-                    "This is an SDMX-ML 3.x structure message; it was sent as SDMX-ML 2.1", line=root.sourceline
+                    "This is an SDMX-ML 3.x structure message; it was sent as SDMX-ML 2.1",
+                    line=root.sourceline,
                 )
             raise MessageSyntaxError(
-                f"Not an SDMX-ML 2.1 structure message: root element <{name}> in namespace {ns or 'none'!r}",
+                f"Not an SDMX-ML 2.1 structure message: root element <{name}> "
+                f"in namespace {ns or 'none'!r}",
                 line=root.sourceline,
             )
         if name == "Error":
-            raise MessageSyntaxError(f"The document is an SDMX-ML Error message, not a structure message"
-                                     f"{_error_summary(root)}", line=root.sourceline)
+            raise MessageSyntaxError(
+                f"The document is an SDMX-ML Error message, not a structure message"
+                f"{_error_summary(root)}",
+                line=root.sourceline,
+            )
         if name in _DATA_ROOTS:
             raise MessageSyntaxError(
                 f"The document is an SDMX-ML 2.1 {name} (data) message, not a structure message",
@@ -120,9 +147,14 @@ class StructureReader21:
             for el in root.iter(*_STRUCTURES):
                 return el
             if any(local(el) == "StructureLocation" for el in root.iter()):
-                raise MessageSyntaxError("SubmitStructureRequest with a StructureLocation is not supported; "
-                                         "send the structures in-line", line=root.sourceline)
-            raise MessageSyntaxError("RegistryInterface message carries no structures", line=root.sourceline)
+                raise MessageSyntaxError(
+                    "SubmitStructureRequest with a StructureLocation is not supported; "
+                    "send the structures in-line",
+                    line=root.sourceline,
+                )
+            raise MessageSyntaxError(
+                "RegistryInterface message carries no structures", line=root.sourceline
+            )
         raise MessageSyntaxError(f"Not a structure message: <mes:{name}>", line=root.sourceline)
 
     @staticmethod
@@ -146,7 +178,7 @@ def _strip_prolog(head: bytes) -> bytes:
         end = text.find(b"?>" if text.startswith(b"<?") else b"-->")
         if end < 0:
             return b""
-        text = text[end + (2 if text.startswith(b"<?") else 3):].lstrip()
+        text = text[end + (2 if text.startswith(b"<?") else 3) :].lstrip()
     return text
 
 

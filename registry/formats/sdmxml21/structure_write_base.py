@@ -5,10 +5,10 @@ SDMX 3.0 one, wider than 2.1):
 
 * a nameable always gets at least one ``com:Name`` (the id, in English, when the model has none);
   languages that are not valid ``xs:language`` values are dropped;
-* ``TextFormat`` facets are filtered per context, because the 2.1 schema restricts them differently for
-  concepts, components, enumeration formats and the time dimension (SDMXStructureBase.xsd);
-* references are written as ``<Ref>`` with ``class`` and ``package``; a reference to a sub-object that
-  has no ``Ref`` form (not an item of an item scheme) is written as ``<URN>``;
+* ``TextFormat`` facets are filtered per context, because the 2.1 schema restricts them differently
+  for concepts, components, enumeration formats and the time dimension (SDMXStructureBase.xsd);
+* references are written as ``<Ref>`` with ``class`` and ``package``; a reference to a sub-object
+  that has no ``Ref`` form (not an item of an item scheme) is written as ``<URN>``;
 * an artefact that 2.1 cannot express validly raises :class:`Unwritable`; the writer skips it and
   records why (``StructureWriter21.skipped``).
 """
@@ -31,7 +31,9 @@ _XS_LANGUAGE = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_DURATION = re.compile(r"^-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
+_DURATION = re.compile(
+    r"^-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
+)
 _ID = re.compile(r"^[A-Za-z0-9_@$\-]+$")
 
 
@@ -39,21 +41,55 @@ class Unwritable(Exception):
     """The artefact (or part) has no valid SDMX-ML 2.1 form."""
 
 
-_TIME_TYPES = frozenset({
-    "ObservationalTimePeriod", "StandardTimePeriod", "BasicTimePeriod", "GregorianTimePeriod", "GregorianYear",
-    "GregorianYearMonth", "GregorianDay", "ReportingTimePeriod", "ReportingYear", "ReportingSemester",
-    "ReportingTrimester", "ReportingQuarter", "ReportingMonth", "ReportingWeek", "ReportingDay", "DateTime",
-    "TimeRange",
-})
+_TIME_TYPES = frozenset(
+    {
+        "ObservationalTimePeriod",
+        "StandardTimePeriod",
+        "BasicTimePeriod",
+        "GregorianTimePeriod",
+        "GregorianYear",
+        "GregorianYearMonth",
+        "GregorianDay",
+        "ReportingTimePeriod",
+        "ReportingYear",
+        "ReportingSemester",
+        "ReportingTrimester",
+        "ReportingQuarter",
+        "ReportingMonth",
+        "ReportingWeek",
+        "ReportingDay",
+        "DateTime",
+        "TimeRange",
+    }
+)
 _SIMPLE_TYPES = _TIME_TYPES | {
-    "String", "Alpha", "AlphaNumeric", "Numeric", "BigInteger", "Integer", "Long", "Short", "Decimal", "Float",
-    "Double", "Boolean", "URI", "Count", "InclusiveValueRange", "ExclusiveValueRange", "Incremental", "Month",
-    "MonthDay", "Day", "Time", "Duration",
+    "String",
+    "Alpha",
+    "AlphaNumeric",
+    "Numeric",
+    "BigInteger",
+    "Integer",
+    "Long",
+    "Short",
+    "Decimal",
+    "Float",
+    "Double",
+    "Boolean",
+    "URI",
+    "Count",
+    "InclusiveValueRange",
+    "ExclusiveValueRange",
+    "Incremental",
+    "Month",
+    "MonthDay",
+    "Day",
+    "Time",
+    "Duration",
 }
 _BASIC_TYPES = _SIMPLE_TYPES | {"XHTML"}
-_CODE_TYPES = (_SIMPLE_TYPES - {"Decimal", "Float", "Double", "DateTime", "TimeRange", "Time"})
+_CODE_TYPES = _SIMPLE_TYPES - {"Decimal", "Float", "Double", "DateTime", "TimeRange", "Time"}
 
-# (XML attribute, model field, value kind) — kind: bool, pos (positive integer), num (decimal), dur, str
+# (XML attribute, model field, kind); kind: bool, pos (positive integer), num (decimal), dur, str
 _FACETS: tuple[tuple[str, str, str], ...] = (
     ("isSequence", "is_sequence", "bool"),
     ("interval", "interval", "num"),
@@ -75,7 +111,11 @@ _FACETS: tuple[tuple[str, str, str], ...] = (
 _CONTEXTS: dict[str, tuple[frozenset[str], frozenset[str] | None, bool]] = {
     "concept": (_BASIC_TYPES, None, False),
     "component": (_SIMPLE_TYPES, frozenset(a for a, _, _ in _FACETS) - {"isMultiLingual"}, False),
-    "coded": (_CODE_TYPES, frozenset(a for a, _, _ in _FACETS) - {"isMultiLingual", "decimals"}, True),
+    "coded": (
+        _CODE_TYPES,
+        frozenset(a for a, _, _ in _FACETS) - {"isMultiLingual", "decimals"},
+        True,
+    ),
     "time": (_TIME_TYPES, frozenset({"startTime", "endTime"}), False),
 }
 
@@ -85,8 +125,13 @@ def clean(text: str) -> str:
     return _BAD_CHARS.sub("", text)
 
 
-def sub(parent: Element, ns: str | None, tag: str, attrib: dict[str, str] | None = None,
-        text: str | None = None) -> Element:
+def sub(
+    parent: Element,
+    ns: str | None,
+    tag: str,
+    attrib: dict[str, str] | None = None,
+    text: str | None = None,
+) -> Element:
     """Append a child element; ``ns=None`` gives an unqualified element (``Ref``, ``URN``)."""
     el = etree.SubElement(parent, q(ns, tag) if ns else tag, attrib or {})
     if text is not None:
@@ -99,7 +144,9 @@ def valid_id(ident: str | None) -> bool:
     return bool(ident) and _ID.match(ident or "") is not None
 
 
-def write_texts(el: Element, ident: str, names: dict[str, str], descriptions: dict[str, str] | None) -> None:
+def write_texts(
+    el: Element, ident: str, names: dict[str, str], descriptions: dict[str, str] | None
+) -> None:
     """``com:Name`` (at least one) and ``com:Description`` elements."""
     written = 0
     for lang, text in names.items():
@@ -134,12 +181,23 @@ def write_annotations(el: Element, annotations: list[Annotation]) -> None:
 def ref_attrs(ref: Ref) -> dict[str, str] | None:
     """``<Ref>`` attributes (class and package included), or None when only a URN can express it."""
     if ref.item is None:
-        return {"agencyID": ref.agency, "id": ref.id, "version": ref.version,
-                "class": ref.type.class_name, "package": ref.type.package}
+        return {
+            "agencyID": ref.agency,
+            "id": ref.id,
+            "version": ref.version,
+            "class": ref.type.class_name,
+            "package": ref.type.package,
+        }
     if ref.type.item_class is None or not ref.type.is_item_scheme:
         return None
-    return {"agencyID": ref.agency, "maintainableParentID": ref.id, "maintainableParentVersion": ref.version,
-            "id": ref.item, "class": ref.type.item_class, "package": ref.type.package}
+    return {
+        "agencyID": ref.agency,
+        "maintainableParentID": ref.id,
+        "maintainableParentVersion": ref.version,
+        "id": ref.item,
+        "class": ref.type.item_class,
+        "package": ref.type.package,
+    }
 
 
 def write_ref(parent: Element, tag: str, ref: Ref, ns: str = STR) -> Element:
@@ -182,7 +240,7 @@ def facet_attrs(tf: TextFormat | None, context: str) -> dict[str, str]:
     if tf is None:
         return out
     if tf.text_type in types:
-        out["textType"] = tf.text_type  # type: ignore[assignment]
+        out["textType"] = tf.text_type
     for attr, field_name, kind in _FACETS:
         if allowed is not None and attr not in allowed:
             continue
@@ -192,9 +250,14 @@ def facet_attrs(tf: TextFormat | None, context: str) -> dict[str, str]:
     return out
 
 
-def write_representation(parent: Element, tag: str, rep: Representation | None, context: str,
-                         enum_type: ArtefactType = ArtefactType.CODELIST) -> None:
-    """A ``CoreRepresentation``/``LocalRepresentation``.  Enumerations of another type are dropped."""
+def write_representation(
+    parent: Element,
+    tag: str,
+    rep: Representation | None,
+    context: str,
+    enum_type: ArtefactType = ArtefactType.CODELIST,
+) -> None:
+    """A ``CoreRepresentation``/``LocalRepresentation``; other enumeration types are dropped."""
     if rep is None:
         return
     enum = rep.enumeration
@@ -209,10 +272,13 @@ def write_representation(parent: Element, tag: str, rep: Representation | None, 
         sub(el, STR, "TextFormat", facet_attrs(rep.text_format, context))
 
 
-def maintainable(tag: str, a: MaintainableArtefact, detail: str, structure_url: str | None) -> Element:
+def maintainable(
+    tag: str, a: MaintainableArtefact, detail: str, structure_url: str | None
+) -> Element:
     """The element of a maintainable with its attributes, annotations, names and descriptions.
 
-    ``stub`` writes names only and marks the artefact as an external reference; ``completestub`` adds
+    ``stub`` writes names only and marks the artefact as an external reference; ``completestub``
+    adds
     descriptions and annotations.
     """
     if not valid_id(a.id):

@@ -2,11 +2,12 @@
 
 * Category nesting is rebuilt from ``parent``; item URNs of nested categories carry the dotted path.
 * Organisation schemes: the 2.1 schema fixes ``id`` (AGENCIES, DATA_PROVIDERS, DATA_CONSUMERS),
-  ``version="1.0"`` and ``isFinal="false"`` for agency, data provider and data consumer schemes; a scheme
-  that differs in id or version is unwritable, ``isFinal`` is always written as false.
-* ``Parent`` is written for codes, concepts and organisation units only (the schema allows no other).
-* ``ISOConceptReference`` is written from ``"ConceptAgency:ConceptSchemeID:ConceptID"`` (the form the
-  SDMX-ML readers keep) or from a concept URN (the form the SDMX-JSON reader keeps).
+  ``version="1.0"`` and ``isFinal="false"`` for agency, data provider and data consumer schemes; a
+  scheme that differs in id or version is unwritable, ``isFinal`` is always written as false.
+* ``Parent`` is written for codes, concepts and organisation units only (the schema allows no
+  other).
+* ``ISOConceptReference`` is written from ``"ConceptAgency:ConceptSchemeID:ConceptID"`` (the form
+  the SDMX-ML readers keep) or from a concept URN (the form the SDMX-JSON reader keeps).
 """
 
 from __future__ import annotations
@@ -52,17 +53,24 @@ def _contact(parent: Element, c: Contact) -> None:
     for tag, texts in (("Name", c.name), ("Department", c.department), ("Role", c.role)):
         for lang, text in texts.items():
             sub(el, COM if tag == "Name" else STR, tag, {LANG: lang}, text)
-    for tag, values in (("Telephone", c.telephone), ("Fax", c.fax), ("X400", c.x400), ("URI", c.uri),
-                        ("Email", c.email)):
+    for tag, values in (
+        ("Telephone", c.telephone),
+        ("Fax", c.fax),
+        ("X400", c.x400),
+        ("URI", c.uri),
+        ("Email", c.email),
+    ):
         for value in values:
             sub(el, STR, tag, text=value)
 
 
-_ISO_URN = re.compile(r"^urn:sdmx:org\.sdmx\.infomodel\.conceptscheme\.Concept=([^:]+):([^(]+)\([^)]*\)\.(.+)$")
+_ISO_URN = re.compile(
+    r"^urn:sdmx:org\.sdmx\.infomodel\.conceptscheme\.Concept=([^:]+):([^(]+)\([^)]*\)\.(.+)$"
+)
 
 
 def _iso_parts(iso: str | None) -> tuple[str, ...] | None:
-    """``"Agency:SchemeID:ConceptID"`` (the SDMX-ML codecs) or a concept URN (the SDMX-JSON reader)."""
+    """``"Agency:SchemeID:ConceptID"`` (SDMX-ML codecs) or a concept URN (the SDMX-JSON reader)."""
     if not iso:
         return None
     m = _ISO_URN.match(iso.strip())
@@ -81,7 +89,9 @@ def _item(parent: Element, tag: str, item: Item, urn: str, with_parent: bool) ->
         parts = _iso_parts(item.iso_concept)
         if parts:
             iso = sub(el, STR, "ISOConceptReference")
-            for name, value in zip(("ConceptAgency", "ConceptSchemeID", "ConceptID"), parts, strict=True):
+            for name, value in zip(
+                ("ConceptAgency", "ConceptSchemeID", "ConceptID"), parts, strict=True
+            ):
                 sub(iso, STR, name, text=value)
     if isinstance(item, Organisation):
         for c in item.contacts:
@@ -106,9 +116,8 @@ def write_item_scheme(scheme: ItemScheme, detail: str, structure_url: str | None
     """Any item scheme."""
     tag, item_tag, with_parent = SCHEME_TAGS[scheme.type]
     fixed = _FIXED_IDS.get(scheme.type)
-    if fixed is not None:
-        if scheme.id != fixed or scheme.version != "1.0":
-            raise Unwritable(f"SDMX 2.1 requires {tag} id={fixed} version=1.0")
+    if fixed is not None and (scheme.id != fixed or scheme.version != "1.0"):
+        raise Unwritable(f"SDMX 2.1 requires {tag} id={fixed} version=1.0")
     el = maintainable(tag, scheme, detail, structure_url)
     if fixed is not None:
         el.set("isFinal", "false")

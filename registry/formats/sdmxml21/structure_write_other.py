@@ -1,16 +1,16 @@
-"""SDMX-ML 2.1 categorisations, content constraints, provision agreements, hierarchical codelists and
+"""SDMX-ML 2.1 categorisations, content constraints, provision agreements, hierarchical codelists,
 structure sets.
 
-* ``ConstraintAttachment`` is a choice in 2.1: only the references of the kind of the first attachable
-  reference are written (one DataProvider at most); other kinds are left out.
-* A key value or key without values, and a key set without keys, are left out (the schema needs ≥ 1);
-  so are keys with ``include=False`` (2.1 fixes ``Key@include`` to true; exclude with the key set's
-  ``isIncluded`` instead).
-* SDMX 3.0 ``Hierarchy`` artefacts are written as a 2.1 ``HierarchicalCodelist`` with the same agency,
-  id and version holding one hierarchy of the same id — a faithful rendering (read back, it is an HCL).
-  A hierarchy without codes has no 2.1 form.
-* ``StructureMap``/``RepresentationMap``/``HierarchyAssociation`` (3.0) have no straightforward 2.1 form and
-  are not written (see ``StructureWriter21``).
+* ``ConstraintAttachment`` is a choice in 2.1: only the references of the kind of the first
+  attachable reference are written (one DataProvider at most); other kinds are left out.
+* A key value or key without values, and a key set without keys, are left out (the schema needs ≥
+  1); so are keys with ``include=False`` (2.1 fixes ``Key@include`` to true; exclude with the key
+  set's ``isIncluded`` instead).
+* SDMX 3.0 ``Hierarchy`` artefacts are written as a 2.1 ``HierarchicalCodelist`` with the same
+  agency, id and version holding one hierarchy of the same id — a faithful rendering (read back, it
+  is an HCL). A hierarchy without codes has no 2.1 form.
+* ``StructureMap``/``RepresentationMap``/``HierarchyAssociation`` (3.0) have no straightforward 2.1
+  form and are not written (see ``StructureWriter21``).
 * A codelist map without code maps is left out (the schema needs ≥ 1).
 """
 
@@ -52,7 +52,8 @@ _ATTACHMENT_TAGS = {
 
 
 def write_categorisation(cat: Categorisation, detail: str, structure_url: str | None) -> Element:
-    """A ``str:Categorisation``.  Source and target are written together or not at all, at every detail
+    """A ``str:Categorisation``.  Source and target are written together or not at all, at every
+    detail
     level: a categorisation is nothing without them (and pysdmx needs them even in stubs)."""
     el = maintainable("Categorisation", cat, detail, structure_url)
     if cat.source is not None and cat.target is not None and cat.target.item:
@@ -62,8 +63,12 @@ def write_categorisation(cat: Categorisation, detail: str, structure_url: str | 
 
 
 def _attachment(el: Element, refs: list[Ref]) -> None:
-    usable = [r for r in refs if r.type in _ATTACHMENT_TAGS
-              and (r.item is not None) == (r.type is ArtefactType.DATA_PROVIDER_SCHEME)]
+    usable = [
+        r
+        for r in refs
+        if r.type in _ATTACHMENT_TAGS
+        and (r.item is not None) == (r.type is ArtefactType.DATA_PROVIDER_SCHEME)
+    ]
     if not usable:
         return
     kind = usable[0].type
@@ -127,8 +132,10 @@ def write_constraint(cc: ContentConstraint, detail: str, structure_url: str | No
     return el
 
 
-def write_provision_agreement(pa: ProvisionAgreement, detail: str, structure_url: str | None) -> Element:
-    """A ``str:ProvisionAgreement`` (its dataflow and provider are required by the schema, even in stubs)."""
+def write_provision_agreement(
+    pa: ProvisionAgreement, detail: str, structure_url: str | None
+) -> Element:
+    """A ``str:ProvisionAgreement`` (dataflow and provider are required, even in stubs)."""
     if pa.dataflow is None or pa.provider is None or pa.provider.item is None:
         raise Unwritable("a 2.1 provision agreement needs a dataflow and a data provider")
     el = maintainable("ProvisionAgreement", pa, detail, structure_url)
@@ -156,14 +163,19 @@ def _hcode(parent: Element, node: HierarchicalCode, urn_base: str) -> None:
 def _levels(parent: Element, levels: list[HierarchyLevel], urn_base: str) -> None:
     for level in levels:
         urn_base = f"{urn_base}.{level.id}"
-        parent = sub(parent, STR, "Level", {"id": level.id, "urn": urn_base.replace(".Hierarchy=", ".Level=", 1)})
+        parent = sub(
+            parent,
+            STR,
+            "Level",
+            {"id": level.id, "urn": urn_base.replace(".Hierarchy=", ".Level=", 1)},
+        )
         write_texts(parent, level.id, level.names, None)
 
 
 def _hierarchy(parent: Element, hcl: HierarchicalCodelist, h: Hierarchy) -> None:
     if not h.codes or not valid_id(h.id):
         return
-    urn = f"urn:sdmx:org.sdmx.infomodel.codelist.Hierarchy={hcl.agency}:{hcl.id}({hcl.version}).{h.id}"
+    urn = f"urn:sdmx:org.sdmx.infomodel.codelist.Hierarchy={hcl.ref.short}.{h.id}"
     el = sub(parent, STR, "Hierarchy", {"id": h.id, "urn": urn})
     if h.has_formal_levels:
         el.set("leveled", "true")
@@ -174,7 +186,9 @@ def _hierarchy(parent: Element, hcl: HierarchicalCodelist, h: Hierarchy) -> None
     _levels(el, h.levels, urn)
 
 
-def write_hierarchical_codelist(hcl: HierarchicalCodelist, detail: str, structure_url: str | None) -> Element:
+def write_hierarchical_codelist(
+    hcl: HierarchicalCodelist, detail: str, structure_url: str | None
+) -> Element:
     """A ``str:HierarchicalCodelist``."""
     el = maintainable("HierarchicalCodelist", hcl, detail, structure_url)
     if detail == "full":
@@ -188,10 +202,20 @@ def hierarchy_as_hcl(h: Hierarchy) -> HierarchicalCodelist:
     if not h.codes:
         raise Unwritable("a hierarchy without codes has no SDMX 2.1 form")
     return HierarchicalCodelist(
-        agency=h.agency, id=h.id, version=h.version, names=h.names, descriptions=h.descriptions,
-        annotations=h.annotations, is_final=h.is_final, is_external_reference=h.is_external_reference,
-        structure_url=h.structure_url, service_url=h.service_url, uri=h.uri, valid_from=h.valid_from,
-        valid_to=h.valid_to, hierarchies=[h],
+        agency=h.agency,
+        id=h.id,
+        version=h.version,
+        names=h.names,
+        descriptions=h.descriptions,
+        annotations=h.annotations,
+        is_final=h.is_final,
+        is_external_reference=h.is_external_reference,
+        structure_url=h.structure_url,
+        service_url=h.service_url,
+        uri=h.uri,
+        valid_from=h.valid_from,
+        valid_to=h.valid_to,
+        hierarchies=[h],
     )
 
 
@@ -211,7 +235,7 @@ def write_structure_set(ss: StructureSet, detail: str, structure_url: str | None
     for cm in ss.codelist_maps:
         if not cm.code_maps or not valid_id(cm.id):
             continue
-        urn = f"urn:sdmx:org.sdmx.infomodel.mapping.CodelistMap={ss.agency}:{ss.id}({ss.version}).{cm.id}"
+        urn = f"urn:sdmx:org.sdmx.infomodel.mapping.CodelistMap={ss.ref.short}.{cm.id}"
         cel = sub(el, STR, "CodelistMap", {"id": cm.id, "urn": urn})
         write_texts(cel, cm.id, cm.names, None)
         write_ref(cel, "Source", cm.source.maintainable)

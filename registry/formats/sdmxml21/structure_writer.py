@@ -1,18 +1,19 @@
 """Writer of SDMX-ML 2.1 structure messages (SDMX 2.1 Section 3A, SDMXMessage.xsd ``Structure``).
 
-The output always validates against the official 2.1 schema (the test-suite checks every specimen and
-every detail level).  Containers are written in the order of ``StructuresType`` in SDMXStructure.xsd;
-inside a container, artefacts keep the order they were given in.
+The output always validates against the official 2.1 schema (the test-suite checks every specimen
+and every detail level).  Containers are written in the order of ``StructuresType`` in
+SDMXStructure.xsd; inside a container, artefacts keep the order they were given in.
 
 What cannot be written as valid SDMX 2.1 is skipped and recorded in ``skipped`` (``(urn, reason)``
 pairs) instead of producing an invalid document:
 
 * ``StructureMap``, ``RepresentationMap`` (3.0 mappings; a 2.1 StructureSet rendering is not
-  straightforward: 2.1 maps codelists to codelists, with no regex/validity/multi-source mappings) and
-  ``HierarchyAssociation`` (no 2.1 counterpart); ``ValueList`` has no model class;
-* a 3.0 ``Hierarchy`` is written as an HCL (see ``structure_write_other``), unless the same message also
-  holds an HCL with the same agency, id and version;
-* duplicates (same type, agency, id and version — the schema's uniqueness constraints) after the first;
+  straightforward: 2.1 maps codelists to codelists, with no regex/validity/multi-source mappings)
+  and ``HierarchyAssociation`` (no 2.1 counterpart); ``ValueList`` has no model class;
+* a 3.0 ``Hierarchy`` is written as an HCL (see ``structure_write_other``), unless the same message
+  also holds an HCL with the same agency, id and version;
+* duplicates (same type, agency, id and version — the schema's uniqueness constraints) after the
+  first;
 * the cases listed in ``structure_write_items``/``_dsd``/``_other`` (fixed-id organisation schemes,
   DSDs without measure or dimensions, provision agreements without dataflow or provider …).
 """
@@ -47,8 +48,15 @@ _WRITERS: dict[ArtefactType, Writer] = {
 
 #: StructuresType container order (SDMXStructure.xsd) -> the types written into each container.
 _CONTAINERS: tuple[tuple[str, tuple[ArtefactType, ...]], ...] = (
-    ("OrganisationSchemes", (ArtefactType.AGENCY_SCHEME, ArtefactType.DATA_CONSUMER_SCHEME,
-                             ArtefactType.DATA_PROVIDER_SCHEME, ArtefactType.ORGANISATION_UNIT_SCHEME)),
+    (
+        "OrganisationSchemes",
+        (
+            ArtefactType.AGENCY_SCHEME,
+            ArtefactType.DATA_CONSUMER_SCHEME,
+            ArtefactType.DATA_PROVIDER_SCHEME,
+            ArtefactType.ORGANISATION_UNIT_SCHEME,
+        ),
+    ),
     ("Dataflows", (ArtefactType.DATAFLOW,)),
     ("Metadataflows", ()),
     ("CategorySchemes", (ArtefactType.CATEGORY_SCHEME,)),
@@ -69,7 +77,7 @@ _ID_CHARS = re.compile(r"[^A-Za-z0-9_@$\-]")
 
 
 class StructureWriter21:
-    """Writes SDMX-ML 2.1 structure messages.  One instance per message (``skipped`` is per write)."""
+    """Writes SDMX-ML 2.1 structure messages (``skipped`` describes the last write)."""
 
     name: ClassVar[str] = "sdmx-ml-2.1-structure"
     media_type: ClassVar[MediaType] = MediaType.STRUCTURE_ML_21
@@ -86,8 +94,11 @@ class StructureWriter21:
         structures = sub(root, MES, "Structures")
         buckets: dict[str, list[Element]] = {name: [] for name, _ in _CONTAINERS}
         seen: set[tuple[str, str, str, str]] = set()
-        hcl_keys = {(i.artefact.agency, i.artefact.id, i.artefact.version) for i in items
-                    if i.artefact.type is ArtefactType.HIERARCHICAL_CODELIST}
+        hcl_keys = {
+            (i.artefact.agency, i.artefact.id, i.artefact.version)
+            for i in items
+            if i.artefact.type is ArtefactType.HIERARCHICAL_CODELIST
+        }
         for item in items:
             a = item.artefact
             writer = _WRITERS.get(a.type)
@@ -95,7 +106,9 @@ class StructureWriter21:
                 self.skipped.append((a.urn, f"{a.type.class_name} has no SDMX-ML 2.1 form"))
                 continue
             container = _CONTAINER_OF[a.type]
-            out_type = "HierarchicalCodelist" if a.type is ArtefactType.HIERARCHY else a.type.class_name
+            out_type = (
+                "HierarchicalCodelist" if a.type is ArtefactType.HIERARCHY else a.type.class_name
+            )
             key = (out_type, a.agency, a.id, a.version)
             if a.type is ArtefactType.HIERARCHY and key[1:] in hcl_keys:
                 self.skipped.append((a.urn, "an HCL with the same identity is in the message"))

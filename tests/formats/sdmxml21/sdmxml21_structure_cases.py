@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (XML test data: long lines are the document itself)
 """Cases for the SDMX-ML 2.1 structure codec tests: the specimen catalogue and a constructed message.
 
 The catalogue records, per 2.1 structure specimen of ``/work/shared/specimens`` (see its INDEX.md), the
