@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (tables of names and descriptions read better unwrapped)
 """The committed IDAC structure files: schema-valid, readable by sdmx1 and pysdmx, complete and coherent."""
 
 from __future__ import annotations
@@ -10,7 +11,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from registry.sdmx.model import Codelist, ContentConstraint, DataProviderScheme, HierarchicalCodelist
+from registry.sdmx.model import (
+    Codelist,
+    DataProviderScheme,
+    HierarchicalCodelist,
+)
 from registry.sdmx.schemas import xml_schema
 from tests.content.conftest import ROOT, STRUCTURE_FILES
 from tools.idac_content.__main__ import main as builder_main
@@ -37,8 +42,8 @@ def test_valid_against_sdmx21_xsd(path: Path) -> None:
 
 @pytest.mark.parametrize("path", STRUCTURE_FILES, ids=IDS)
 def test_sdmx1_reads(path: Path) -> None:
-    import sdmx.reader.xml.v30  # noqa: F401  - process-wide quirk: import before reading 2.1
     import sdmx
+    import sdmx.reader.xml.v30  # noqa: F401  - process-wide quirk: import before reading 2.1
 
     with warnings.catch_warnings():
         # sdmx1 does not implement constraints attached to provision agreements (it logs and skips them).
@@ -59,10 +64,10 @@ def test_pysdmx_reads_dsd_with_its_codelists(tmp_path: Path) -> None:
     """A DSD together with the codelists it references in one message (what a client downloads)."""
     from pysdmx.io import read_sdmx
 
-    from tools.idac_content.build import artefact_files
-    from tools.idac_content.generate import PREPARED
     from registry.formats.sdmxml21.structure_writer import StructureWriter21
     from registry.formats.structure_base import MessageHeader, WriteItem
+    from tools.idac_content.build import artefact_files
+    from tools.idac_content.generate import PREPARED
 
     files = artefact_files()
     arts = [*files["dsd/IDAC-DSD_IDAC_CORE-1.0.xml"], *files["dsd/IDAC-CS_IDAC-1.0.xml"]]
@@ -103,7 +108,7 @@ def test_codelist_sizes(artefacts: dict) -> None:
         types = {a.type for a in c.annotations}
         assert {"UNIT", "STOCK_FLOW", "GUIDELINE_REF"} <= types, c.id
         assert {"en", "es"} <= set(c.names) and {"en", "es"} <= set(c.descriptions), c.id
-    for (cls, agency, _id, _v), a in artefacts.items():
+    for (cls, _agency, _id, _v), a in artefacts.items():
         if cls == "Codelist":
             assert {"en", "es"} <= set(a.names), a.urn
             for c in a.items:

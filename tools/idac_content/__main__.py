@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """``python -m tools.idac_content [--check] [--root DIR]``: write (or check) the IDAC content files.
 
 Writes codelists/*.xml, dsd/*.xml and examples/* under the repository root.  With ``--check`` nothing
@@ -17,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MANAGED_DIRS = ("codelists", "dsd")
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:  # noqa: C901 - one linear CLI
     ap = argparse.ArgumentParser(prog="python -m tools.idac_content", description=__doc__)
     ap.add_argument("--check", action="store_true", help="compare instead of writing; exit 1 on any difference")
     ap.add_argument("--root", type=Path, default=ROOT, help="repository root (default: this checkout)")

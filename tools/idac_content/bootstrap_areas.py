@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (tables of names and descriptions read better unwrapped)
 """One-off generator of ``data/areas.csv`` (kept so reviewers can see where the table came from).
 
 Run ``python -m tools.idac_content.bootstrap_areas`` only when the source data change; the builder

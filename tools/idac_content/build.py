@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (tables of names and descriptions read better unwrapped)
 """Builds the IDAC structural artefacts as ``registry.sdmx.model`` objects.
 
 Everything here is deterministic: no clock, no randomness, inputs are the tables of this package.

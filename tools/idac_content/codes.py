@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (tables of names and descriptions read better unwrapped)
 """Tables of codes for the small IDAC and SDMX cross-domain codelists (English and Spanish).
 
 Each codelist is a ``CL`` record; each code a ``C`` record.  ``ann`` holds annotations as

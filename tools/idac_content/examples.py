@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (tables of names and descriptions read better unwrapped)
 """Synthetic example submissions (examples/).  ILLUSTRATIVE NUMBERS, NOT OFFICIAL STATISTICS.
 
 All values are invented but internally consistent: F + M = _T, the canonical age bands add up to Y0T17,

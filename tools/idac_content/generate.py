@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Renders every output file (relative path -> bytes).
 
 Structures are written with the registry's own ``StructureWriter21`` (the same code that serves them),

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (tables of names and descriptions read better unwrapped)
 """CL_IDAC_INDICATOR: the candidate IDAC indicator set (DOMAIN.md sections 2 and 7.4).
 
 The list is a *candidate set* built from existing UNICEF, SDG, Eurostat and UNHCR codes; the guideline's

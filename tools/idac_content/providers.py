@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (tables of names and descriptions read better unwrapped)
 """Data providers: four institutions per IDAC workshop country (Panama City, November 2025).
 
 Roles: NSO (national statistical office), MIG (migration/interior authority), EDU (education ministry),
