@@ -79,17 +79,29 @@ def toy(n_dims: int = 3) -> ResolvedStructure:
     """A small synthetic DSD: DIM_1..DIM_n (coded), TIME_PERIOD, OBS_VALUE, series and obs attributes."""
     cl = Representation(enumeration=Ref(ArtefactType.CODELIST, "TEST", "CL_X", "1.0"))
     dsd = DataStructure(agency="TEST", id="TOY", version="1.0")
-    dsd.dimensions = [Dimension(id=f"DIM_{i}", position=i, local_representation=cl)
-                      for i in range(1, n_dims + 1)]
+    dsd.dimensions = [
+        Dimension(id=f"DIM_{i}", position=i, local_representation=cl) for i in range(1, n_dims + 1)
+    ]
     dsd.dimensions.append(Dimension(id="TIME_PERIOD", position=n_dims + 1, kind="time"))
     dsd.attributes = [
-        DataAttribute(id="UNIT", local_representation=cl,
-                      relationship=AttributeRelationship(
-                          kind="dimensions", dimensions=[f"DIM_{i}" for i in range(1, n_dims + 1)])),
-        DataAttribute(id="TITLE", relationship=AttributeRelationship(
-            kind="dimensions", dimensions=[f"DIM_{i}" for i in range(1, n_dims + 1)])),
-        DataAttribute(id="OBS_STATUS", local_representation=cl,
-                      relationship=AttributeRelationship(kind="observation")),
+        DataAttribute(
+            id="UNIT",
+            local_representation=cl,
+            relationship=AttributeRelationship(
+                kind="dimensions", dimensions=[f"DIM_{i}" for i in range(1, n_dims + 1)]
+            ),
+        ),
+        DataAttribute(
+            id="TITLE",
+            relationship=AttributeRelationship(
+                kind="dimensions", dimensions=[f"DIM_{i}" for i in range(1, n_dims + 1)]
+            ),
+        ),
+        DataAttribute(
+            id="OBS_STATUS",
+            local_representation=cl,
+            relationship=AttributeRelationship(kind="observation"),
+        ),
         DataAttribute(id="COMMENT", relationship=AttributeRelationship(kind="observation")),
         DataAttribute(id="SOURCE", relationship=AttributeRelationship(kind="dataset")),
     ]

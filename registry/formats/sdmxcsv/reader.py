@@ -3,9 +3,9 @@
 Format facts (SDMX-CSV 1.0 and 2.0 field guides, github.com/sdmx-twg/sdmx-csv):
 
 * 1.0: the first column is ``DATAFLOW`` and holds ``AGENCY:ID(VERSION)`` of a dataflow.
-* 2.0: the first two columns are ``STRUCTURE`` (``dataflow``, ``datastructure`` or ``dataprovision``)
-  and ``STRUCTURE_ID``; then an optional ``ACTION`` column (I/A/R/D/M per row; absent means
-  "Information" for the whole message), optional ``STRUCTURE_NAME`` (labels=name), optional
+* 2.0: the first two columns are ``STRUCTURE`` (``dataflow``, ``datastructure`` or
+  ``dataprovision``) and ``STRUCTURE_ID``; then an optional ``ACTION`` column (I/A/R/D/M per
+  row; absent means "Information" for the whole message), optional ``STRUCTURE_NAME`` (labels=name), optional
   ``SERIES_KEY``/``OBS_KEY`` (keys=...), then components in any order, then custom columns.
 * The field separator is the character that follows ``STRUCTURE`` (or ``STRUCTURE[x]``, where ``x``
   is the sub-field separator of multi-valued components) in the header; 1.0 files are read the same
@@ -29,6 +29,7 @@ may be interleaved; the same object comes back for each of its chunks).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Callable, Iterator
@@ -130,11 +131,11 @@ def _getter(indices: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
     if len(indices) == 1:
         i = indices[0]
         return lambda row: (row[i],)
-    return itemgetter(*indices)  # type: ignore[return-value]
+    return itemgetter(*indices)
 
 
 class CsvReader:
-    """Reader of SDMX-CSV 1.0 (``DATAFLOW`` first column) and 2.0 (``STRUCTURE``, ``STRUCTURE_ID``)."""
+    """SDMX-CSV 1.0 (first column ``DATAFLOW``) and 2.0 (``STRUCTURE``, ``STRUCTURE_ID``)."""
 
     name: ClassVar[str] = "SDMX-CSV"
     media_types: ClassVar[tuple[MediaType, ...]] = (MediaType.DATA_CSV_10, MediaType.DATA_CSV_20)
@@ -151,16 +152,14 @@ class CsvReader:
         self, source: IO[bytes], resolve: StructureResolver, *, batch_size: int = BATCH_SIZE
     ) -> Iterator[DataChunk]:
         """Yield one chunk stream per structure reference found in the rows."""
-        text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+        text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
         try:
             yield from self._read(text, resolve, batch_size)
         except UnicodeDecodeError as exc:
             raise MessageSyntaxError(f"SDMX-CSV is not valid UTF-8: {exc.reason}") from None
         finally:
-            try:
+            with contextlib.suppress(ValueError):  # already detached
                 text.detach()  # leave the caller's stream open
-            except ValueError:  # pragma: no cover - already detached
-                pass
 
     # --- internals ----------------------------------------------------------------------------
 
@@ -228,8 +227,14 @@ class CsvReader:
                     if layout is None:
                         ref = self._ref(key, line)
                         layout = self._layout(
-                            ref, resolve(ref), columns, labels_both, labels_name, index,
-                            default_action, has_action,
+                            ref,
+                            resolve(ref),
+                            columns,
+                            labels_both,
+                            labels_name,
+                            index,
+                            default_action,
+                            has_action,
                         )
                         index += 1
                         layouts[key] = layout
@@ -255,20 +260,32 @@ class CsvReader:
                         current.dataset.action = action  # type: ignore[union-attr]
                         current.action_fixed = True  # type: ignore[union-attr]
                 vals = dim_get(row)
-                dims = dict(zip(dim_ids, vals))
+                dims = dict(zip(dim_ids, vals, strict=False))
                 if "" in vals:
                     dims = {k: v for k, v in dims.items() if v}
                 vals = attr_get(row)
-                attrs = dict(zip(attr_ids, vals))
+                attrs = dict(zip(attr_ids, vals, strict=False))
                 if "" in vals:
                     attrs = {k: v for k, v in attrs.items() if v}
-                append(Obs(series, dims, row[vi] or None if vi >= 0 else None, attrs, line, None, action))
+                append(
+                    Obs(
+                        series,
+                        dims,
+                        row[vi] or None if vi >= 0 else None,
+                        attrs,
+                        line,
+                        None,
+                        action,
+                    )
+                )
                 if len(batch) >= batch_size:
                     yield DataChunk(current.dataset, batch)  # type: ignore[union-attr]
                     batch = []
                     append = batch.append
         except csv.Error as exc:
-            raise MessageSyntaxError(f"Malformed SDMX-CSV: {exc}", line=reader.line_num + 1) from None
+            raise MessageSyntaxError(
+                f"Malformed SDMX-CSV: {exc}", line=reader.line_num + 1
+            ) from None
         if current is None:
             return  # header only: no data set
         if batch:
@@ -292,7 +309,9 @@ class CsvReader:
         try:
             return Ref.parse_short(ident, rtype)
         except InvalidReference as exc:
-            raise MessageSyntaxError(f"Bad structure identifier: {exc.message}", line=line) from None
+            raise MessageSyntaxError(
+                f"Bad structure identifier: {exc.message}", line=line
+            ) from None
 
     @staticmethod
     def _layout(

@@ -1,8 +1,9 @@
 """Streaming writers of SDMX-CSV 1.0, SDMX-CSV 2.0 and plain CSV for spreadsheets.
 
 Columns (SDMX-CSV field guides): 1.0 ``DATAFLOW``, then components; 2.0 ``STRUCTURE``,
-``STRUCTURE_ID``, [``STRUCTURE_NAME`` with labels=name], ``ACTION``, [``SERIES_KEY``], [``OBS_KEY``],
-then components.  Components come in DSD order grouped by role: dimensions (the time dimension at its
+``STRUCTURE_ID``, [``STRUCTURE_NAME`` with labels=name], ``ACTION``, [``SERIES_KEY``],
+[``OBS_KEY``], then components.  Components come in DSD order grouped by role: dimensions (the
+time dimension at its
 DSD position), measures, attributes; with labels=name each component column is followed by a label
 column.  Optional provenance columns close the row.
 
@@ -23,8 +24,8 @@ Design decisions:
   (``2014-Q2`` -> ``2014-04-01``, ``2014-01`` -> ``2014-01-01``, ``2014-W01`` -> ``2013-12-30``);
   date-times and dates are kept.  The spec's "highest frequency in the message" rule needs the whole
   message before the first row, which streaming cannot know, so the start of the period is used.
-* ``detail``: ``dataonly`` drops attribute columns; ``serieskeysonly`` writes one row per series with
-  the series-level dimensions only; ``nodata`` one row per series with its attributes.
+* ``detail``: ``dataonly`` drops attribute columns; ``serieskeysonly`` writes one row per series
+  with the series-level dimensions only; ``nodata`` one row per series with its attributes.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def normalise_period(value: str) -> str:
         return value
 
 
-# --- the writers ------------------------------------------------------------------------------------
+# --- the writers -------------------------------------------------------------------------------
 
 
 def structure_ref(structure: ResolvedStructure, dataset: DataSetInfo) -> Ref:
@@ -210,7 +211,7 @@ class _CsvWriterBase:
         if safe:
             header = [neutralise(h) for h in header]
         prov_cols: list[str] | None = None if options.provenance and not per_series else []
-        pending_header = header
+        pending_header: list[str] | None = header
         rows = 0
 
         def cell_values(col: _Column, value: str | None) -> list[str]:
@@ -266,7 +267,9 @@ class _CsvWriterBase:
                     row += cell_values(col, values.get(col.id))
                 if prov_cols:
                     prov = o.provenance or {}
-                    row += [neutralise(prov.get(p, "")) if safe else prov.get(p, "") for p in prov_cols]
+                    row += [
+                        neutralise(prov.get(p, "")) if safe else prov.get(p, "") for p in prov_cols
+                    ]
                 if pending_header is not None:
                     out.writerow(pending_header)
                     pending_header = None
@@ -321,7 +324,7 @@ class CsvWriter20(_CsvWriterBase):
 
 
 class PlainCsvWriter(_CsvWriterBase):
-    """``text/csv`` for spreadsheets: component columns only, cells safe against formula injection."""
+    """``text/csv`` for spreadsheets: component columns only, safe against formula injection."""
 
     name: ClassVar[str] = "CSV (spreadsheet)"
     media_types: ClassVar[tuple[MediaType, ...]] = (MediaType.CSV,)

@@ -217,14 +217,18 @@ class _Structure:
             return out
         parts = key.split(":")
         if len(parts) != len(dims):
-            raise MessageSyntaxError(f"SDMX-JSON key {key!r} does not match {len(dims)} dimension(s)")
-        for part, (dim, table) in zip(parts, dims):
+            raise MessageSyntaxError(
+                f"SDMX-JSON key {key!r} does not match {len(dims)} dimension(s)"
+            )
+        for part, (dim, table) in zip(parts, dims, strict=False):
             if part == "":
                 continue  # wildcard (dimensionGroupAttributes)
             try:
                 out[dim] = table[int(part)] or ""
             except (ValueError, IndexError):
-                raise MessageSyntaxError(f"SDMX-JSON key {key!r}: no value {part} for {dim}") from None
+                raise MessageSyntaxError(
+                    f"SDMX-JSON key {key!r}: no value {part} for {dim}"
+                ) from None
         return out
 
     @staticmethod
@@ -232,7 +236,7 @@ class _Structure:
         out: dict[str, str] = {}
         if not isinstance(values, list):
             return out
-        for raw, (aid, table) in zip(values, attrs):
+        for raw, (aid, table) in zip(values, attrs, strict=False):
             if raw is None:
                 continue
             if isinstance(raw, int) and not isinstance(raw, bool) and table:
@@ -332,11 +336,11 @@ class JsonDataReader:
             source.seek(start)
             events = iter(ijson.basic_parse(source, use_float=False))
             next(events)
-            for key, ev, val in _keys(events):
+            for key, ev, _val in _keys(events):
                 if key == "dataSets":
                     yield from state.datasets(events, ev)
                 elif key == "data" and ev == "start_map":
-                    for dkey, dev, dval in _keys(events):
+                    for dkey, dev, _dval in _keys(events):
                         if dkey == "dataSets":
                             yield from state.datasets(events, dev)
                         else:
@@ -412,19 +416,26 @@ class _State:
                         _skip(events, sev)
                         continue
                     series = Series(
-                        key={**structure.dataset_key, **structure.decode_key(skey, structure.series_dims)},
+                        key={
+                            **structure.dataset_key,
+                            **structure.decode_key(skey, structure.series_dims),
+                        },
                         index=n_series,
                     )
                     n_series += 1
                     for attrs_key, values in group_attrs.items():
                         gkey = structure.decode_key(attrs_key, structure.series_dims)
                         if all(series.key.get(k) == v for k, v in gkey.items()):
-                            series.attrs.update(structure.decode_attrs(values, structure.group_attrs))
+                            series.attrs.update(
+                                structure.decode_attrs(values, structure.group_attrs)
+                            )
                     had_obs = False
                     for fkey, fev, fval in _keys(events):
                         if fkey == "attributes":
                             series.attrs.update(
-                                structure.decode_attrs(_build(events, fev, fval), structure.series_attrs)
+                                structure.decode_attrs(
+                                    _build(events, fev, fval), structure.series_attrs
+                                )
                             )
                         elif fkey == "observations" and fev == "start_map":
                             before = len(self.batch)
@@ -444,14 +455,20 @@ class _State:
                     try:
                         new = self.structures[int(value)]
                     except (ValueError, TypeError, IndexError):
-                        raise MessageSyntaxError(f"SDMX-JSON data set names structure {value!r}") from None
+                        raise MessageSyntaxError(
+                            f"SDMX-JSON data set names structure {value!r}"
+                        ) from None
                     if started and new is not structure:
-                        raise MessageSyntaxError("SDMX-JSON data set property 'structure' after its data")
+                        raise MessageSyntaxError(
+                            "SDMX-JSON data set property 'structure' after its data"
+                        )
                     structure = new
                 else:
                     text = _text(value)
                     if started and key == "action" and text != info.action:
-                        raise MessageSyntaxError("SDMX-JSON data set property 'action' after its data")
+                        raise MessageSyntaxError(
+                            "SDMX-JSON data set property 'action' after its data"
+                        )
                     setattr(info, _DATASET_PROPS[key], text)
             elif key == "attributes":
                 ds_attrs = _build(events, ev, val)

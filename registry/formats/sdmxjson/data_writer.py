@@ -83,7 +83,7 @@ class _Table:
 
 
 class _Level:
-    """Attributes carried at one level (data set, series, observation), positions fixed on first use."""
+    """Attributes at one level (data set, series, observation); positions fixed at first use."""
 
     def __init__(self) -> None:
         self.ids: list[str] = []
@@ -160,7 +160,9 @@ class _JsonDataWriter:
         links = [{"rel": ref.type.rest_v1, "urn": ref.urn}]
         flat = options.dimension_at_observation == "AllDimensions"
         dim_ids = [d.id for d in dsd.dimensions]
-        obs_dims = dim_ids if flat else [d for d in dim_ids if d == options.dimension_at_observation]
+        obs_dims = (
+            dim_ids if flat else [d for d in dim_ids if d == options.dimension_at_observation]
+        )
         if not flat and not obs_dims:
             obs_dims = [dim_ids[-1]] if dim_ids else []
         series_dims = [] if flat else [d for d in dim_ids if d not in obs_dims]
@@ -176,11 +178,17 @@ class _JsonDataWriter:
         head: dict[str, Any] = {}
         if self.version == "2.0":
             head["structure"] = 0
-        head["action"] = dataset.action if dataset.action in _ACTIONS else (
-            "Append" if dataset.action == "Merge" else "Information")
-        for key, attr in (("validFrom", dataset.valid_from), ("validTo", dataset.valid_to),
-                          ("reportingBegin", dataset.reporting_begin),
-                          ("reportingEnd", dataset.reporting_end)):
+        head["action"] = (
+            dataset.action
+            if dataset.action in _ACTIONS
+            else ("Append" if dataset.action == "Merge" else "Information")
+        )
+        for key, attr in (
+            ("validFrom", dataset.valid_from),
+            ("validTo", dataset.valid_to),
+            ("reportingBegin", dataset.reporting_begin),
+            ("reportingEnd", dataset.reporting_end),
+        ):
             if attr:
                 head[key] = attr
         head["links"] = links
@@ -195,8 +203,8 @@ class _JsonDataWriter:
             if flat:
                 base_attrs = s.attrs if with_attrs else {}
                 for o in s.observations if with_obs else ():
-                    key = {**s.key, **o.dims}
-                    okey = ":".join(str(tables[d](key.get(d, ""))) for d in obs_dims)
+                    full_key = {**s.key, **o.dims}
+                    okey = ":".join(str(tables[d](full_key.get(d, ""))) for d in obs_dims)
                     attrs = {**base_attrs, **o.attrs} if with_attrs else {}
                     piece = self._obs(okey, o.value, attrs, extra_measures, obs_level)
                     out.append(piece if first_obs else "," + piece)
@@ -217,8 +225,9 @@ class _JsonDataWriter:
                 first = True
                 for o in s.observations:
                     okey = ":".join(str(tables[d](o.dims.get(d, ""))) for d in obs_dims)
-                    piece = self._obs(okey, o.value, o.attrs if with_attrs else {}, extra_measures,
-                                      obs_level)
+                    piece = self._obs(
+                        okey, o.value, o.attrs if with_attrs else {}, extra_measures, obs_level
+                    )
                     out.append(piece if first else "," + piece)
                     first = False
                     size += len(piece)
@@ -228,13 +237,29 @@ class _JsonDataWriter:
                 out.append("}")
             out.append("}")
         out.append("}}")
-        struct = self._structure(dsd, links, tables, series_dims, obs_dims, measure_ids,
-                                 ds_level, series_level, obs_level, options)
+        struct = self._structure(
+            dsd,
+            links,
+            tables,
+            series_dims,
+            obs_dims,
+            measure_ids,
+            ds_level,
+            series_level,
+            obs_level,
+            options,
+        )
         out.append(self._close(struct))
         yield "".join(out).encode("utf-8")
 
-    def _obs(self, okey: str, value: str | None, attrs: dict[str, str], extra_measures: list[str],
-             level: _Level) -> str:
+    def _obs(
+        self,
+        okey: str,
+        value: str | None,
+        attrs: dict[str, str],
+        extra_measures: list[str],
+        level: _Level,
+    ) -> str:
         parts = [_value(value)]
         if extra_measures:
             attrs = dict(attrs)
@@ -255,11 +280,20 @@ class _JsonDataWriter:
             return {"id": value, "name": self._name(attr, value)}
         return {"value": value} if self.version == "2.0" else {"name": value}
 
-    def _relationship(self, dsd: DataStructure, attr: DataAttribute | None, level: str,
-                      series_dims: list[str], primary: str) -> dict[str, Any]:
+    def _relationship(
+        self,
+        dsd: DataStructure,
+        attr: DataAttribute | None,
+        level: str,
+        series_dims: list[str],
+        primary: str,
+    ) -> dict[str, Any]:
         rel = attr.relationship if attr is not None else None
-        kind = rel.kind if rel is not None else {"dataSet": "dataset", "series": "dimensions",
-                                                 "observation": "observation"}[level]
+        kind = (
+            rel.kind
+            if rel is not None
+            else {"dataSet": "dataset", "series": "dimensions", "observation": "observation"}[level]
+        )
         dims: list[str] = []
         if rel is not None and kind == "dimensions":
             dims = list(rel.dimensions)
@@ -273,14 +307,26 @@ class _JsonDataWriter:
         if kind == "dataset" or (kind in ("dimensions", "group") and level == "dataSet"):
             return {"dataflow": {}} if self.version == "2.0" else {"none": {}}
         if kind in ("dimensions", "group"):
-            return {"dimensions": series_dims} if series_dims else (
-                {"observation": {}} if self.version == "2.0" else {"primaryMeasure": primary})
+            return (
+                {"dimensions": series_dims}
+                if series_dims
+                else ({"observation": {}} if self.version == "2.0" else {"primaryMeasure": primary})
+            )
         return {"observation": {}} if self.version == "2.0" else {"primaryMeasure": primary}
 
-    def _structure(self, dsd: DataStructure, links: list[dict[str, str]], tables: dict[str, _Table],
-                   series_dims: list[str], obs_dims: list[str], measure_ids: list[str],
-                   ds_level: _Level, series_level: _Level, obs_level: _Level,
-                   options: WriteOptions) -> dict[str, Any]:
+    def _structure(
+        self,
+        dsd: DataStructure,
+        links: list[dict[str, str]],
+        tables: dict[str, _Table],
+        series_dims: list[str],
+        obs_dims: list[str],
+        measure_ids: list[str],
+        ds_level: _Level,
+        series_level: _Level,
+        obs_level: _Level,
+        options: WriteOptions,
+    ) -> dict[str, Any]:
         positions = {d.id: n for n, d in enumerate(dsd.dimensions)}
         time_ids = {d.id for d in dsd.dimensions if d.kind == "time"}
 
@@ -288,7 +334,11 @@ class _JsonDataWriter:
             values = list(tables[d].index)
             if not values:
                 return None  # no data: SDMX-JSON requires at least one value
-            entry: dict[str, Any] = {"id": d, "name": self._name(d, None), "keyPosition": positions[d]}
+            entry: dict[str, Any] = {
+                "id": d,
+                "name": self._name(d, None),
+                "keyPosition": positions[d],
+            }
             if d in time_ids:
                 entry["roles"] = ["TIME_PERIOD"]
             entry["values"] = [self._dim_value(d, v) for v in values]
@@ -299,8 +349,11 @@ class _JsonDataWriter:
 
         def attr(aid: str, level_name: str, level: _Level) -> dict[str, Any]:
             a = attrs_by_id.get(aid)
-            coded = a is not None and a.local_representation is not None and \
-                a.local_representation.enumeration is not None
+            coded = (
+                a is not None
+                and a.local_representation is not None
+                and a.local_representation.enumeration is not None
+            )
             return {
                 "id": aid,
                 "name": self._name(aid, None),
@@ -315,8 +368,9 @@ class _JsonDataWriter:
             "observation": [e for e in map(dim, obs_dims) if e is not None],
         }
         if self.version == "2.0":
-            result["measures"] = {"observation": [{"id": m, "name": self._name(m, None)}
-                                                  for m in measure_ids]}
+            result["measures"] = {
+                "observation": [{"id": m, "name": self._name(m, None)} for m in measure_ids]
+            }
         result["attributes"] = {
             "dataSet": [attr(a, "dataSet", ds_level) for a in ds_level.ids],
             "series": [attr(a, "series", series_level) for a in series_level.ids],

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.formats.handmade_dsds import bis_der, na_main_example, toy
 from registry.errors import MessageSyntaxError
 from registry.formats.base import DataChunk, ResolvedStructure
 from registry.formats.sdmxcsv.reader import CsvReader
 from registry.sdmx.refs import ArtefactType, Ref
+from tests.formats.handmade_dsds import bis_der, na_main_example, toy
 
 
 def read(data: bytes, structure: ResolvedStructure, batch_size: int = 5000) -> list[DataChunk]:
@@ -70,7 +70,12 @@ def test_bis_v1(specimens: Path) -> None:
     assert chunks[-1].observations[-1].line == 1001
     assert len(first.dims) == 15 and first.dims["TIME_PERIOD"] == "2002"
     assert first.value is None  # empty OBS_VALUE with OBS_STATUS=M
-    assert first.attrs == {"AVAILABILITY": "K", "COLLECTION": "S", "OBS_STATUS": "M", "OBS_CONF": "F"}
+    assert first.attrs == {
+        "AVAILABILITY": "K",
+        "COLLECTION": "S",
+        "OBS_STATUS": "M",
+        "OBS_CONF": "F",
+    }
     assert first.action is None
     missing = sum(1 for c in chunks for o in c.observations if o.value is None)
     assert missing == 640
@@ -100,7 +105,9 @@ def test_spec_example(specimens: Path) -> None:
     assert obs[0].attrs["UPDATED"] == "2021-01-22T13:15:41Z"  # custom column passed through
     assert obs[0].action == "Information"
     assert chunks[0].dataset.action == "Information"
-    assert chunks[0].dataset.structure_ref == Ref(ArtefactType.DATAFLOW, "ESTAT", "NA_MAIN", "1.6.0")
+    assert chunks[0].dataset.structure_ref == Ref(
+        ArtefactType.DATAFLOW, "ESTAT", "NA_MAIN", "1.6.0"
+    )
 
 
 def test_bom_crlf_and_quoted_newline() -> None:
@@ -160,8 +167,11 @@ def test_several_structures_one_dataset_each() -> None:
     chunks = read(data, na_main_example())
     refs = [c.dataset.structure_ref for c in chunks]
     assert [r.type if r else None for r in refs] == [
-        ArtefactType.DATAFLOW, ArtefactType.DATA_STRUCTURE, ArtefactType.PROVISION_AGREEMENT,
-        ArtefactType.DATAFLOW, ArtefactType.DATA_STRUCTURE,
+        ArtefactType.DATAFLOW,
+        ArtefactType.DATA_STRUCTURE,
+        ArtefactType.PROVISION_AGREEMENT,
+        ArtefactType.DATAFLOW,
+        ArtefactType.DATA_STRUCTURE,
     ]
     assert chunks[0].dataset is chunks[3].dataset  # same structure, same DataSetInfo
     assert len({id(c.dataset) for c in chunks}) == 4

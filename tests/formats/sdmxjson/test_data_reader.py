@@ -27,8 +27,12 @@ class _NoSeek(io.BytesIO):
 
 @pytest.mark.parametrize(
     ("path", "expected"),
-    [("ECB/exr-ts.json", True), ("ECB/exr-action-delete.json", True),
-     ("BIS/BIS_DER-data_v1.csv", False), ("ECB/M.USD.EUR.SP00.A.xml", False)],
+    [
+        ("ECB/exr-ts.json", True),
+        ("ECB/exr-action-delete.json", True),
+        ("BIS/BIS_DER-data_v1.csv", False),
+        ("ECB/M.USD.EUR.SP00.A.xml", False),
+    ],
 )
 def test_handles(specimens: Path, path: str, expected: bool) -> None:
     assert JsonDataReader.handles((specimens / path).read_bytes()[:2048]) is expected
@@ -58,8 +62,13 @@ def test_exr_ts(specimens: Path) -> None:
     assert ds.structure is structure
     assert seen == [Ref(ArtefactType.DATAFLOW, "ECB", "EXR", "1.0")]
     first = obs[0]
-    assert first.series.key == {"FREQ": "D", "CURRENCY_DENOM": "EUR", "EXR_TYPE": "SP00",
-                                "EXR_SUFFIX": "A", "CURRENCY": "NZD"}
+    assert first.series.key == {
+        "FREQ": "D",
+        "CURRENCY_DENOM": "EUR",
+        "EXR_TYPE": "SP00",
+        "EXR_SUFFIX": "A",
+        "CURRENCY": "NZD",
+    }
     assert first.series.attrs == {"TITLE": "New Zealand dollar (NZD)"}
     assert first.dims == {"TIME_PERIOD": "2013-01-18"}
     assert first.value == "1.5931"
@@ -91,7 +100,11 @@ def test_exr_action_delete(specimens: Path) -> None:
 
 def test_structure_after_datasets_and_non_seekable(specimens: Path) -> None:
     doc = json.loads((specimens / "ECB/exr-ts.json").read_bytes())
-    reordered = {"header": doc["header"], "dataSets": doc["dataSets"], "structure": doc["structure"]}
+    reordered = {
+        "header": doc["header"],
+        "dataSets": doc["dataSets"],
+        "structure": doc["structure"],
+    }
     data = json.dumps(reordered).encode()
     for source in (io.BytesIO(data), _NoSeek(data)):
         chunks = list(JsonDataReader().read(source, lambda r: ecb_exr(specimens)))
@@ -100,39 +113,85 @@ def test_structure_after_datasets_and_non_seekable(specimens: Path) -> None:
 
 def _v20(datasets: list[dict[str, Any]], **structure: Any) -> bytes:
     struct = {
-        "links": [{"rel": "dataflow", "urn": "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=TEST:DF_TOY(1.0)"}],
+        "links": [
+            {
+                "rel": "dataflow",
+                "urn": "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=TEST:DF_TOY(1.0)",
+            }
+        ],
         "dimensions": {
             "dataSet": [{"id": "DIM_3", "keyPosition": 2, "values": [{"id": "C", "name": "C"}]}],
-            "series": [{"id": "DIM_1", "keyPosition": 0, "values": [{"id": "A", "name": "A"}, {"id": "B", "name": "B"}]},
-                       {"id": "DIM_2", "keyPosition": 1, "values": [{"id": "X", "name": "X"}]}],
-            "observation": [{"id": "TIME_PERIOD", "keyPosition": 3,
-                             "values": [{"value": "2020"}, {"id": "2021", "name": "2021"}]}],
+            "series": [
+                {
+                    "id": "DIM_1",
+                    "keyPosition": 0,
+                    "values": [{"id": "A", "name": "A"}, {"id": "B", "name": "B"}],
+                },
+                {"id": "DIM_2", "keyPosition": 1, "values": [{"id": "X", "name": "X"}]},
+            ],
+            "observation": [
+                {
+                    "id": "TIME_PERIOD",
+                    "keyPosition": 3,
+                    "values": [{"value": "2020"}, {"id": "2021", "name": "2021"}],
+                }
+            ],
         },
         "measures": {"observation": [{"id": "OBS_VALUE"}, {"id": "OBS_VALUE2"}]},
         "attributes": {
-            "dataSet": [{"id": "SOURCE", "relationship": {"dataflow": {}}, "values": [{"value": "survey"}]}],
-            "dimensionGroup": [{"id": "UNIT", "relationship": {"dimensions": ["DIM_1"]},
-                                "values": [{"id": "EUR", "name": "Euro"}]}],
-            "series": [{"id": "TITLE", "relationship": {"dimensions": ["DIM_1", "DIM_2"]}, "values": [{"value": "t"}]}],
-            "observation": [{"id": "OBS_STATUS", "relationship": {"observation": {}},
-                             "values": [{"id": "A", "name": "A"}, {"id": "E", "name": "E"}]}],
+            "dataSet": [
+                {"id": "SOURCE", "relationship": {"dataflow": {}}, "values": [{"value": "survey"}]}
+            ],
+            "dimensionGroup": [
+                {
+                    "id": "UNIT",
+                    "relationship": {"dimensions": ["DIM_1"]},
+                    "values": [{"id": "EUR", "name": "Euro"}],
+                }
+            ],
+            "series": [
+                {
+                    "id": "TITLE",
+                    "relationship": {"dimensions": ["DIM_1", "DIM_2"]},
+                    "values": [{"value": "t"}],
+                }
+            ],
+            "observation": [
+                {
+                    "id": "OBS_STATUS",
+                    "relationship": {"observation": {}},
+                    "values": [{"id": "A", "name": "A"}, {"id": "E", "name": "E"}],
+                }
+            ],
         },
         **structure,
     }
-    msg = {"meta": {"id": "M", "prepared": "2024-01-01T00:00:00Z", "sender": {"id": "S"}},
-           "data": {"structures": [struct], "dataSets": datasets}}
+    msg = {
+        "meta": {"id": "M", "prepared": "2024-01-01T00:00:00Z", "sender": {"id": "S"}},
+        "data": {"structures": [struct], "dataSets": datasets},
+    }
     return json.dumps(msg).encode()
 
 
 def test_v20_series_groups_measures() -> None:
-    data = _v20([{
-        "structure": 0, "action": "Append", "links": [], "attributes": [0],
-        "dimensionGroupAttributes": {":0": [None], "1:": [0]},
-        "series": {
-            "0:0": {"attributes": [0], "observations": {"0": [1.5, 7, 1], "1": ["NaN", None]}},
-            "1:0": {"attributes": [], "observations": {}},
-        },
-    }])
+    data = _v20(
+        [
+            {
+                "structure": 0,
+                "action": "Append",
+                "links": [],
+                "attributes": [0],
+                "dimensionGroupAttributes": {":0": [None], "1:": [0]},
+                "series": {
+                    "0:0": {
+                        "attributes": [0],
+                        "observations": {"0": [1.5, 7, 1], "1": ["NaN", None]},
+                    },
+                    "1:0": {"attributes": [], "observations": {}},
+                },
+            }
+        ]
+    )
     chunks = read(data, toy())
     ds = chunks[0].dataset
     assert ds.action == "Append"
@@ -156,12 +215,22 @@ def test_v20_flat_and_batches() -> None:
         "dataSet": [],
         "series": [],
         "observation": [
-            {"id": "DIM_1", "keyPosition": 0, "values": [{"id": "A", "name": "A"}, {"id": "B", "name": "B"}]},
+            {
+                "id": "DIM_1",
+                "keyPosition": 0,
+                "values": [{"id": "A", "name": "A"}, {"id": "B", "name": "B"}],
+            },
             {"id": "DIM_2", "keyPosition": 1, "values": [{"id": "X", "name": "X"}]},
-            {"id": "TIME_PERIOD", "keyPosition": 2, "values": [{"id": "2020", "name": "2020"}, {"id": "2021", "name": "2021"}]},
+            {
+                "id": "TIME_PERIOD",
+                "keyPosition": 2,
+                "values": [{"id": "2020", "name": "2020"}, {"id": "2021", "name": "2021"}],
+            },
         ],
     }
-    data = _v20([{"action": "Replace", "links": [], "observations": observations}], dimensions=struct_dims)
+    data = _v20(
+        [{"action": "Replace", "links": [], "observations": observations}], dimensions=struct_dims
+    )
     chunks = read(data, toy(), batch_size=1)
     assert [len(c.observations) for c in chunks] == [1, 1]
     assert chunks[0].dataset.dimension_at_observation == "AllDimensions"

@@ -41,17 +41,29 @@ def validate(doc: Any, version: str, definition: str | None = None) -> list[str]
 def ecb_series(specimens: Path) -> tuple[ResolvedStructure, list[OutSeries]]:
     structure = ecb_exr(specimens)
     data = (specimens / "ECB/exr-ts.json").read_bytes()
-    obs = [o for c in JsonDataReader().read(io.BytesIO(data), lambda r: structure) for o in c.observations]
+    obs = [
+        o
+        for c in JsonDataReader().read(io.BytesIO(data), lambda r: structure)
+        for o in c.observations
+    ]
     series = []
     for _, group in groupby(obs, key=lambda o: id(o.series)):
         g = list(group)
-        series.append(OutSeries(g[0].series.key, g[0].series.attrs,
-                                [OutObs(o.dims, o.value, o.attrs) for o in g]))
+        series.append(
+            OutSeries(
+                g[0].series.key, g[0].series.attrs, [OutObs(o.dims, o.value, o.attrs) for o in g]
+            )
+        )
     return structure, series
 
 
-def write(writer: Any, structure: ResolvedStructure, series: Any, options: WriteOptions | None = None,
-          dataset: DataSetInfo | None = None) -> bytes:
+def write(
+    writer: Any,
+    structure: ResolvedStructure,
+    series: Any,
+    options: WriteOptions | None = None,
+    dataset: DataSetInfo | None = None,
+) -> bytes:
     ds = dataset or DataSetInfo(structure_ref=None, structure=structure)
     return b"".join(writer.write(structure, ds, series, options or WriteOptions()))
 
@@ -69,11 +81,19 @@ def test_valid_and_read_back(specimens: Path, writer: Any, version: str, dim_at_
     structure, series = ecb_series(specimens)
     if dim_at_obs == "CURRENCY":  # cross-sectional: regroup by time
         flat = [(s.key, s.attrs, o) for s in series for o in s.observations]
-        series = [OutSeries({**k, "TIME_PERIOD": o.dims["TIME_PERIOD"]}, {}, [
-            OutObs({"CURRENCY": k["CURRENCY"]}, o.value, {**a, **o.attrs})]) for k, a, o in flat]
+        series = [
+            OutSeries(
+                {**k, "TIME_PERIOD": o.dims["TIME_PERIOD"]},
+                {},
+                [OutObs({"CURRENCY": k["CURRENCY"]}, o.value, {**a, **o.attrs})],
+            )
+            for k, a, o in flat
+        ]
         for s in series:
             del s.key["CURRENCY"]
-    options = WriteOptions(dimension_at_observation=dim_at_obs, header={"id": "TEST-1", "sender": "IDAC"})
+    options = WriteOptions(
+        dimension_at_observation=dim_at_obs, header={"id": "TEST-1", "sender": "IDAC"}
+    )
     data = write(writer, structure, series, options)
     doc = json.loads(data)
     if getattr(writer, "layout", "official") == "legacy":
@@ -88,7 +108,11 @@ def test_valid_and_read_back(specimens: Path, writer: Any, version: str, dim_at_
     obs = [o for c in chunks for o in c.observations]
     assert len(obs) == 4
     got = sorted((tuple(sorted({**o.series.key, **o.dims}.items())), o.value) for o in obs)
-    want = sorted((tuple(sorted({**s.key, **o.dims}.items())), o.value) for s in series for o in s.observations)
+    want = sorted(
+        (tuple(sorted({**s.key, **o.dims}.items())), o.value)
+        for s in series
+        for o in s.observations
+    )
     assert got == want
     assert chunks[0].dataset.dimension_at_observation == dim_at_obs
 
@@ -98,8 +122,12 @@ def test_sdmx1_reads_legacy_10(specimens: Path, dim_at_obs: str) -> None:
     import sdmx
 
     structure, series = ecb_series(specimens)
-    data = write(JsonDataWriter10(layout="legacy"), structure, series,
-                 WriteOptions(dimension_at_observation=dim_at_obs))
+    data = write(
+        JsonDataWriter10(layout="legacy"),
+        structure,
+        series,
+        WriteOptions(dimension_at_observation=dim_at_obs),
+    )
     msg = sdmx.read_sdmx(io.BytesIO(data))
     assert len(msg.data) == 1
     assert len(msg.data[0].obs) == 4
@@ -119,11 +147,26 @@ def test_media_types_and_layout_option() -> None:
 def test_names_actions_attributes() -> None:
     structure = toy()
     names = {("DIM_1", "A"): "Ay", ("DIM_1", None): "Dimension 1"}
-    series = [OutSeries({"DIM_1": "A", "DIM_2": "B", "DIM_3": "C"}, {"UNIT": "EUR", "TITLE": "Free text: yes"},
-                        [OutObs({"TIME_PERIOD": "2020-01-01T00:00:00"}, "1.50", {"OBS_STATUS": "A"}),
-                         OutObs({"TIME_PERIOD": "2021"}, "x", {"COMMENT": "c"})])]
-    ds = DataSetInfo(None, structure, action="Merge", attrs={"SOURCE": "survey"}, valid_from="2020-01-01T00:00:00Z")
-    doc = json.loads(write(JsonDataWriter20(lambda c, v: names.get((c, v))), structure, series, dataset=ds))
+    series = [
+        OutSeries(
+            {"DIM_1": "A", "DIM_2": "B", "DIM_3": "C"},
+            {"UNIT": "EUR", "TITLE": "Free text: yes"},
+            [
+                OutObs({"TIME_PERIOD": "2020-01-01T00:00:00"}, "1.50", {"OBS_STATUS": "A"}),
+                OutObs({"TIME_PERIOD": "2021"}, "x", {"COMMENT": "c"}),
+            ],
+        )
+    ]
+    ds = DataSetInfo(
+        None,
+        structure,
+        action="Merge",
+        attrs={"SOURCE": "survey"},
+        valid_from="2020-01-01T00:00:00Z",
+    )
+    doc = json.loads(
+        write(JsonDataWriter20(lambda c, v: names.get((c, v))), structure, series, dataset=ds)
+    )
     assert validate(doc, "2.0") == []
     data_set = doc["data"]["dataSets"][0]
     assert data_set["action"] == "Append"  # SDMX-JSON knows no Merge
@@ -142,9 +185,16 @@ def test_names_actions_attributes() -> None:
 
 def test_detail_and_empty() -> None:
     structure = toy()
-    series = [OutSeries({"DIM_1": "A", "DIM_2": "B", "DIM_3": "C"}, {"UNIT": "EUR"},
-                        [OutObs({"TIME_PERIOD": "2020"}, "1")])]
-    doc = json.loads(write(JsonDataWriter20(), structure, series, WriteOptions(detail="serieskeysonly")))
+    series = [
+        OutSeries(
+            {"DIM_1": "A", "DIM_2": "B", "DIM_3": "C"},
+            {"UNIT": "EUR"},
+            [OutObs({"TIME_PERIOD": "2020"}, "1")],
+        )
+    ]
+    doc = json.loads(
+        write(JsonDataWriter20(), structure, series, WriteOptions(detail="serieskeysonly"))
+    )
     assert doc["data"]["dataSets"][0]["series"] == {"0:0:0": {}}
     assert validate(doc, "2.0") == []
     chunks = list(JsonDataReader().read(io.BytesIO(json.dumps(doc).encode()), lambda r: structure))
@@ -161,10 +211,15 @@ def test_output_is_streamed_and_bounded() -> None:
 
     def many() -> Iterator[OutSeries]:
         for i in range(200):
-            yield OutSeries({"DIM_1": f"C{i}", "DIM_2": "B", "DIM_3": "C"}, {},
-                            (OutObs({"TIME_PERIOD": str(1900 + y)}, f"{y}.5") for y in range(100)))
+            yield OutSeries(
+                {"DIM_1": f"C{i}", "DIM_2": "B", "DIM_3": "C"},
+                {},
+                (OutObs({"TIME_PERIOD": str(1900 + y)}, f"{y}.5") for y in range(100)),
+            )
 
-    pieces = list(JsonDataWriter20().write(structure, DataSetInfo(None, structure), many(), WriteOptions()))
+    pieces = list(
+        JsonDataWriter20().write(structure, DataSetInfo(None, structure), many(), WriteOptions())
+    )
     assert len(pieces) >= 3  # ~250 KB in pieces of ~64 KB
     assert max(len(p) for p in pieces) < 100_000
     doc = json.loads(b"".join(pieces))
@@ -185,9 +240,13 @@ _number = st.decimals(allow_nan=False, allow_infinity=False, places=3).map(lambd
             st.tuples(_code, _code, _code),
             st.fixed_dictionaries({}, optional={"UNIT": _code, "TITLE": _text}),
             st.dictionaries(
-                st.sampled_from(["2020", "2020-Q1", "2020-01", "2020-01-31", "2020-W53", "2020-01-01T10:00:00"]),
-                st.tuples(st.one_of(st.none(), _text, _number),
-                          st.fixed_dictionaries({}, optional={"OBS_STATUS": _code, "COMMENT": _text})),
+                st.sampled_from(
+                    ["2020", "2020-Q1", "2020-01", "2020-01-31", "2020-W53", "2020-01-01T10:00:00"]
+                ),
+                st.tuples(
+                    st.one_of(st.none(), _text, _number),
+                    st.fixed_dictionaries({}, optional={"OBS_STATUS": _code, "COMMENT": _text}),
+                ),
                 max_size=4,
             ),
         ),
@@ -200,18 +259,30 @@ def test_property_json20_round_trip(data: list[Any], dim_at_obs: str) -> None:
     structure = toy()
     series, expected = [], []
     for key, sattrs, observations in data:
-        skey = dict(zip(("DIM_1", "DIM_2", "DIM_3"), key))
+        skey = dict(zip(("DIM_1", "DIM_2", "DIM_3"), key, strict=False))
         outs = []
         for period, (value, oattrs) in observations.items():
             outs.append(OutObs({"TIME_PERIOD": period}, value, oattrs))
-            expected.append((tuple(sorted({**skey, "TIME_PERIOD": period}.items())), value,
-                             tuple(sorted({**sattrs, **oattrs}.items()))))
+            expected.append(
+                (
+                    tuple(sorted({**skey, "TIME_PERIOD": period}.items())),
+                    value,
+                    tuple(sorted({**sattrs, **oattrs}.items())),
+                )
+            )
         series.append(OutSeries(skey, sattrs, outs))
-    data_bytes = write(JsonDataWriter20(), structure, series, WriteOptions(dimension_at_observation=dim_at_obs))
+    data_bytes = write(
+        JsonDataWriter20(), structure, series, WriteOptions(dimension_at_observation=dim_at_obs)
+    )
     doc = json.loads(data_bytes)
     assert validate(doc, "2.0") == []
-    got = [(tuple(sorted({**o.series.key, **o.dims}.items())), o.value,
-            tuple(sorted({**o.series.attrs, **o.attrs}.items())))
-           for c in JsonDataReader().read(io.BytesIO(data_bytes), lambda r: structure, batch_size=3)
-           for o in c.observations]
+    got = [
+        (
+            tuple(sorted({**o.series.key, **o.dims}.items())),
+            o.value,
+            tuple(sorted({**o.series.attrs, **o.attrs}.items())),
+        )
+        for c in JsonDataReader().read(io.BytesIO(data_bytes), lambda r: structure, batch_size=3)
+        for o in c.observations
+    ]
     assert sorted(got, key=repr) == sorted(expected, key=repr)
