@@ -1,0 +1,263 @@
+"""Content checks (VAL-7xx): the rules of the rules file (``registry.validation.rules``).
+
+Row rules (domain, required attribute, ratio, allowed values) are decided per observation; which
+rules apply depends on the components their ``when`` conditions read, which the check resolves once
+per ``Series`` when they are all given at series or data set level (series layouts), and otherwise
+per observation with a bounded cache keyed by the tuple of those values (flat layouts).
+
+Set rules (additivity, coherence) need observations that may be anywhere in the file.  They use an
+accumulator keyed by ``(component position, data set, key without that component, period)`` whose value
+is ``[rule bit mask, {code: value}]`` holding only the codes the rules name (total, parts, lesser,
+greater).  Memory bound: one group per distinct (other dimensions, period) and component, about
+300 bytes plus ~70 bytes per stored code; ``max_content_groups`` (default 1 M groups, ≈ 0.5 GB worst
+case, typically far less since most keys share groups) caps it, and ``VAL-790`` then warns that later
+groups were not checked.  Groups are evaluated in ``end()``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+from registry.formats.base import DataSetInfo, Obs, Series
+from registry.validation.context import Batch, Check, Context, Key, obs_location
+from registry.validation.findings import CATALOGUE, Finding
+from registry.validation.rules import (
+    AdditivityRule, AllowedRule, CoherenceRule, DomainRule, RatioRule, RequiredRule, RuleSet,
+)
+
+_CACHE_LIMIT = 50_000
+_NAN = math.nan
+
+
+class _Active:
+    """The rules that apply to one context (series or tuple of condition values)."""
+
+    __slots__ = ("domain", "required", "ratio", "bad_allowed", "groups", "any_row")
+
+    def __init__(self) -> None:
+        self.domain: list[DomainRule] = []
+        self.required: list[RequiredRule] = []
+        self.ratio: list[RatioRule] = []
+        self.bad_allowed: list[tuple[AllowedRule, str]] = []
+        #: (key position, code, rule mask)
+        self.groups: list[tuple[int, str, int]] = []
+        self.any_row = False
+
+
+def _num(v: str | None) -> float:
+    if not v:
+        return _NAN
+    try:
+        return float(v)
+    except ValueError:
+        return _NAN
+
+
+class ContentCheck(Check):
+    """Rules of the rules file."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self.codes = tuple(rules.rules)
+
+    def start(self, ctx: Context) -> Iterator[Finding]:
+        self.ctx = ctx
+        rs = self.rules
+        known = ctx.dim_ids | ctx.attr_like_ids | {ctx.measure_id}
+        usable = lambda r: all(c in known for c in r.when.components)  # noqa: E731
+        self.domain = [r for r in rs.domain if usable(r)]
+        self.required = [r for r in rs.required if usable(r) and r.attribute in ctx.attr_like_ids]
+        self.ratio = [r for r in rs.ratio if usable(r) and r.numerator in known and r.denominator in known]
+        self.allowed = [r for r in rs.allowed if usable(r) and r.component in known]
+        self.set_rules: list[AdditivityRule | CoherenceRule] = [
+            r for r in (*rs.additivity, *rs.coherence) if usable(r) and r.component in ctx.key_index]
+        needed: list[str] = []
+        for r in (*self.domain, *self.required, *self.ratio, *self.allowed, *self.set_rules):
+            for c in (*r.when.components, *((r.component,) if isinstance(r, (AllowedRule, AdditivityRule,
+                                                                           CoherenceRule)) else ())):
+                if c not in needed:
+                    needed.append(c)
+        self.needed = tuple(needed)
+        self.enabled = bool(self.domain or self.required or self.ratio or self.allowed or self.set_rules)
+        self.cache: dict[tuple[str | None, ...], _Active] = {}
+        self.groups: dict[tuple[Any, ...], list[Any]] = {}
+        self.group_limit = ctx.options.max_content_groups
+        self.full = False
+        return iter(())
+
+    # --- activation --------------------------------------------------------------------------------------
+
+    def _activate(self, values: tuple[str | None, ...]) -> _Active:
+        get = dict(zip(self.needed, values, strict=True)).get
+        act = _Active()
+        act.domain = [r for r in self.domain if r.when.holds(get)]
+        act.required = [r for r in self.required if r.when.holds(get)]
+        act.ratio = [r for r in self.ratio if r.when.holds(get)]
+        for r in self.allowed:
+            v = get(r.component)
+            if v is not None and v not in r.values and r.when.holds(get):
+                act.bad_allowed.append((r, v))
+        masks: dict[str, int] = {}
+        for j, r in enumerate(self.set_rules):
+            code = get(r.component)
+            if code is None:
+                continue
+            codes = (r.total, *r.parts, *r.optional_parts) if isinstance(r, AdditivityRule) else (r.lesser, r.greater)
+            if code in codes and r.when.holds(get):
+                masks[r.component] = masks.get(r.component, 0) | (1 << j)
+        act.groups = [(self.ctx.key_index[c], get(c) or "", m) for c, m in masks.items()]
+        act.any_row = bool(act.domain or act.required or act.ratio or act.bad_allowed)
+        return act
+
+    def _lookup(self, values: tuple[str | None, ...]) -> _Active:
+        act = self.cache.get(values)
+        if act is None:
+            act = self._activate(values)
+            if len(self.cache) < _CACHE_LIMIT:
+                self.cache[values] = act
+        return act
+
+    def _series_values(self, s: Series, ds: DataSetInfo) -> tuple[str | None, ...] | None:
+        sk, sa, da = s.key, s.attrs, ds.attrs
+        out = []
+        for c in self.needed:
+            v = sk.get(c) or sa.get(c) or da.get(c)
+            if v is None:
+                return None
+            out.append(v)
+        return tuple(out)
+
+    # --- per batch ---------------------------------------------------------------------------------------
+
+    def chunk(self, batch: Batch) -> Iterator[Finding]:
+        if not self.enabled or batch.dataset.action == "Delete":
+            return
+        ds = batch.dataset
+        needed = self.needed
+        keys = batch.keys()
+        periods = batch.periods()
+        last: Series | None = None
+        act: _Active | None = None
+        per_obs = False
+        last_key: Key | None = None
+        prefixes: list[tuple[tuple[Any, ...], str, int]] = []
+        ds_index = ds.index
+        for i, o in enumerate(batch.chunk.observations):
+            s = o.series
+            if s is not last:
+                last = s
+                sv = self._series_values(s, ds)
+                per_obs = sv is None
+                if sv is not None:
+                    act = self._lookup(sv)
+            if per_obs:
+                od, oa, sk, sa, da = o.dims, o.attrs, s.key, s.attrs, ds.attrs
+                act = self._lookup(tuple(od.get(c) or oa.get(c) or sk.get(c) or sa.get(c) or da.get(c)
+                                         for c in needed))
+            assert act is not None
+            if act.any_row:
+                yield from self._row(batch, i, o, act)
+            if act.groups:
+                key = keys[i]
+                if key is not last_key or per_obs:
+                    last_key = key
+                    prefixes = [((pos, ds_index, key[:pos] + (None,) + key[pos + 1:]), code, mask)
+                                for pos, code, mask in act.groups]
+                self._accumulate(o.value, prefixes, periods[i])
+        if self.full and not getattr(self, "_warned", False):
+            self._warned = True
+            yield Finding.make(CATALOGUE["VAL-790"], limit=self.group_limit)
+
+    def _row(self, batch: Batch, i: int, o: Obs, act: _Active) -> Iterator[Finding]:
+        v = o.value
+        x = _num(v)
+        for r in act.domain:
+            if v and not math.isnan(x) and ((r.integer and not x.is_integer()) or
+                                             (r.min is not None and x < r.min) or
+                                             (r.max is not None and x > r.max)):
+                yield Finding.make(r.rule, **obs_location(batch, i, component=self.ctx.measure_id, value=v,
+                                                          expected=r.expected))
+        for r in act.required:
+            a = r.attribute
+            if a not in o.attrs and a not in o.series.attrs and a not in batch.dataset.attrs:
+                yield Finding.make(r.rule, **obs_location(batch, i, component=a))
+        for r in act.ratio:
+            num = _num(o.attrs.get(r.numerator) or o.series.attrs.get(r.numerator))
+            den = _num(o.attrs.get(r.denominator) or o.series.attrs.get(r.denominator))
+            if v and not math.isnan(x) and not math.isnan(num) and not math.isnan(den) and den != 0:
+                expected = r.scale * num / den
+                if abs(x - expected) > r.tolerance:
+                    yield Finding.make(r.rule, **obs_location(
+                        batch, i, component=self.ctx.measure_id, value=v, expected=f"{expected:.6g}",
+                        numerator=f"{num:g}", denominator=f"{den:g}", found=f"{abs(x - expected):.6g}"))
+        for r, bad in act.bad_allowed:
+            yield Finding.make(r.rule, **obs_location(batch, i, component=r.component, value=bad,
+                                                      expected=", ".join(sorted(r.values)[:15])))
+
+    def _accumulate(self, value: str | None, prefixes: list[tuple[tuple[Any, ...], str, int]],
+                    period: str | None) -> None:
+        groups = self.groups
+        x = _num(value)
+        for prefix, code, mask in prefixes:
+            gk = (prefix, period)
+            g = groups.get(gk)
+            if g is None:
+                if len(groups) >= self.group_limit:
+                    self.full = True
+                    continue
+                g = groups[gk] = [0, {}]
+            g[0] |= mask
+            g[1][code] = x
+
+    # --- end: set rules ---------------------------------------------------------------------------------
+
+    def end(self) -> Iterator[Finding]:
+        if not self.enabled:
+            return
+        rules = self.set_rules
+        ctx = self.ctx
+        for ((pos, ds_index, other), period), (mask, values) in self.groups.items():
+            j = 0
+            while mask:
+                if mask & 1:
+                    r = rules[j]
+                    f = self._evaluate(r, values)
+                    if f is not None:
+                        shown = r.total if isinstance(r, AdditivityRule) else r.greater
+                        key = other[:pos] + (shown,) + other[pos + 1:]
+                        f.update(dataset=ds_index, series_key=ctx.key_str(key), time_period=period,
+                                 component=r.component)
+                        yield Finding.make(r.rule, **f)
+                mask >>= 1
+                j += 1
+
+    @staticmethod
+    def _evaluate(r: AdditivityRule | CoherenceRule, values: dict[str, float]) -> dict[str, Any] | None:
+        if isinstance(r, AdditivityRule):
+            total = values.get(r.total)
+            if total is None or math.isnan(total):
+                return None
+            parts = [values.get(p) for p in r.parts]
+            if any(p is None or math.isnan(p) for p in parts):
+                return None
+            used = list(r.parts)
+            for p in r.optional_parts:
+                pv = values.get(p)
+                if pv is not None and not math.isnan(pv):
+                    parts.append(pv)
+                    used.append(p)
+            s = math.fsum(p for p in parts if p is not None)
+            tol = r.tolerance + r.tolerance_per_part * len(parts)
+            if abs(s - total) > tol + 1e-9:
+                return {"total": r.total, "parts": " + ".join(used), "sum": f"{s:g}", "found": f"{total:g}",
+                        "tolerance": f"{tol:g}", "value": f"{total:g}"}
+            return None
+        lo, hi = values.get(r.lesser), values.get(r.greater)
+        if lo is None or hi is None or math.isnan(lo) or math.isnan(hi):
+            return None
+        if lo > hi + r.tolerance + 1e-9:
+            return {"lesser": r.lesser, "greater": r.greater, "found": f"{lo:g}", "expected": f"{hi:g}",
+                    "value": f"{lo:g}"}
+        return None
