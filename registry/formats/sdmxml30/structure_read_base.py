@@ -2,9 +2,10 @@
 
 Every problem is raised as ``StructureError`` whose message ends with the line of the offending
 element (``details["line"]`` carries it too), so a submitter can find it in a 1 MB file.  References
-are URN text elements in 3.0 (``<str:Enumeration>urn:…</str:Enumeration>``); surrounding whitespace is
-stripped because real registries emit it (the Global Registry's NA_MAIN file has URNs followed by a
-newline and indentation).
+are URN text elements in 3.0 (``<str:Enumeration>urn:…</str:Enumeration>``); surrounding whitespace
+is stripped because real registries emit it (the Global Registry's NA_MAIN file has URNs followed by
+a newline and indentation).
+
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ def error(el: Element, message: str) -> StructureError:
     """A StructureError located at ``el``."""
     line = el.sourceline
     where = f" (line {line})" if line else ""
-    return StructureError(f"{message}{where}", details={"line": line, "element": etree.QName(el).localname})
+    return StructureError(
+        f"{message}{where}", details={"line": line, "element": etree.QName(el).localname}
+    )
 
 
 def attr(el: Element, name: str) -> str:
@@ -109,14 +112,16 @@ def annotations(el: Element) -> list[Annotation]:
         atype = a.find(f"{{{COM}}}AnnotationType")
         url = a.find(f"{{{COM}}}AnnotationURL")
         value = a.find(f"{{{COM}}}AnnotationValue")
-        out.append(Annotation(
-            id=a.get("id"),
-            title=title.text if title is not None else None,
-            type=atype.text if atype is not None else None,
-            url=text(url) if url is not None else None,
-            text=localised(a, f"{{{COM}}}AnnotationText"),
-            value=value.text if value is not None else None,
-        ))
+        out.append(
+            Annotation(
+                id=a.get("id"),
+                title=title.text if title is not None else None,
+                type=atype.text if atype is not None else None,
+                url=text(url) if url is not None else None,
+                text=localised(a, f"{{{COM}}}AnnotationText"),
+                value=value.text if value is not None else None,
+            )
+        )
     return out
 
 
@@ -141,7 +146,9 @@ def child_ref(el: Element, tag: str, *, required: bool = False) -> Ref | None:
     return urn(child)
 
 
-def item_ref(el: Element, tag: str, expected: ArtefactType, *, required: bool = False) -> Ref | None:
+def item_ref(
+    el: Element, tag: str, expected: ArtefactType, *, required: bool = False
+) -> Ref | None:
     """A reference that must point to an item of a scheme of ``expected`` type."""
     ref = child_ref(el, tag, required=required)
     if ref is not None and (ref.type is not expected or ref.item is None):
@@ -171,9 +178,16 @@ def maintainable(el: Element, rtype: ArtefactType) -> dict[str, Any]:
 
 _INT_FACETS = {"minLength": "min_length", "maxLength": "max_length", "decimals": "decimals"}
 _TEXT_FACETS = {
-    "textType": "text_type", "interval": "interval", "startValue": "start_value", "endValue": "end_value",
-    "timeInterval": "time_interval", "startTime": "start_time", "endTime": "end_time",
-    "minValue": "min_value", "maxValue": "max_value", "pattern": "pattern",
+    "textType": "text_type",
+    "interval": "interval",
+    "startValue": "start_value",
+    "endValue": "end_value",
+    "timeInterval": "time_interval",
+    "startTime": "start_time",
+    "endTime": "end_time",
+    "minValue": "min_value",
+    "maxValue": "max_value",
+    "pattern": "pattern",
 }
 _BOOL_FACETS = {"isSequence": "is_sequence", "isMultiLingual": "is_multilingual"}
 

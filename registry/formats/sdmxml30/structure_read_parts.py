@@ -2,6 +2,7 @@
 
 Data structures, data constraints, hierarchies and hierarchy associations, representation maps and
 structure maps.  See ``structure_reader`` for what is deliberately not kept.
+
 """
 
 from __future__ import annotations
@@ -82,15 +83,17 @@ def _dimensions(dim_list: Element) -> list[Dimension]:
             continue
         is_time = local == "TimeDimension"
         position = None if is_time else integer(child, "position")
-        dims.append(Dimension(
-            id=opt(child, "id") or ("TIME_PERIOD" if is_time else attr(child, "id")),
-            concept=_concept_identity(child),
-            local_representation=representation(child.find(s("LocalRepresentation"))),
-            concept_roles=_roles(child),
-            annotations=annotations(child),
-            position=position if position is not None else len(dims) + 1,
-            kind="time" if is_time else "dimension",
-        ))
+        dims.append(
+            Dimension(
+                id=opt(child, "id") or ("TIME_PERIOD" if is_time else attr(child, "id")),
+                concept=_concept_identity(child),
+                local_representation=representation(child.find(s("LocalRepresentation"))),
+                concept_roles=_roles(child),
+                annotations=annotations(child),
+                position=position if position is not None else len(dims) + 1,
+                kind="time" if is_time else "dimension",
+            )
+        )
     return dims
 
 
@@ -119,7 +122,9 @@ def _attribute(el: Element) -> DataAttribute:
         annotations=annotations(el),
         mandatory=_usage(el),
         relationship=_relationship(el),
-        measure_relationship=[text(m) for m in mrel.iterchildren(s("Measure"))] if mrel is not None else [],
+        measure_relationship=[text(m) for m in mrel.iterchildren(s("Measure"))]
+        if mrel is not None
+        else [],
     )
 
 
@@ -144,14 +149,17 @@ def data_structure(el: Element) -> MaintainableArtefact:
     if dim_list is not None:
         dsd.dimensions = _dimensions(dim_list)
     for g in comps.iterchildren(s("Group")):
-        dsd.groups.append(Group(
-            id=attr(g, "id"),
-            dimensions=[
-                text(ref) for gd in g.iterchildren(s("GroupDimension"))
-                if (ref := gd.find(s("DimensionReference"))) is not None
-            ],
-            annotations=annotations(g),
-        ))
+        dsd.groups.append(
+            Group(
+                id=attr(g, "id"),
+                dimensions=[
+                    text(ref)
+                    for gd in g.iterchildren(s("GroupDimension"))
+                    if (ref := gd.find(s("DimensionReference"))) is not None
+                ],
+                annotations=annotations(g),
+            )
+        )
     attr_list = comps.find(s("AttributeList"))
     if attr_list is not None:
         dsd.attributes = [_attribute(a) for a in attr_list.iterchildren(s("Attribute"))]
@@ -222,7 +230,9 @@ def data_constraint(el: Element) -> MaintainableArtefact:
     cc = ContentConstraint(**maintainable(el, ArtefactType.CONTENT_CONSTRAINT), role=role)
     att = el.find(s("ConstraintAttachment"))
     if att is not None:
-        cc.attachment = [urn(child) for child in att if etree.QName(child).localname in _ATTACHMENT_TAGS]
+        cc.attachment = [
+            urn(child) for child in att if etree.QName(child).localname in _ATTACHMENT_TAGS
+        ]
     cc.key_sets = [_key_set(k) for k in el.iterchildren(s("DataKeySet"))]
     cc.cube_regions = [_cube_region(c) for c in el.iterchildren(s("CubeRegion"))]
     return cc
@@ -250,7 +260,9 @@ def _hierarchical_code(el: Element) -> HierarchicalCode:
 
 def hierarchy(el: Element) -> MaintainableArtefact:
     """A ``str:Hierarchy``; nested ``Level`` elements become the flat ``levels`` list."""
-    h = Hierarchy(**maintainable(el, ArtefactType.HIERARCHY), has_formal_levels=flag(el, "hasFormalLevels"))
+    h = Hierarchy(
+        **maintainable(el, ArtefactType.HIERARCHY), has_formal_levels=flag(el, "hasFormalLevels")
+    )
     level = el.find(s("Level"))
     while level is not None:
         h.levels.append(HierarchyLevel(id=attr(level, "id"), names=names(level)))
@@ -284,7 +296,8 @@ def _value_mapping(el: Element) -> ValueMapping:
 
 
 def representation_map(el: Element) -> MaintainableArtefact:
-    """A ``str:RepresentationMap``: codelist/value-list or data-type sources and targets, in order."""
+    """A ``str:RepresentationMap``: codelist/value-list or data-type sources and targets, in
+    order."""
     rm = RepresentationMap(**maintainable(el, ArtefactType.REPRESENTATION_MAP))
     for child in el:
         local = etree.QName(child).localname
@@ -313,20 +326,24 @@ def structure_map(el: Element) -> MaintainableArtefact:
         target=child_ref(el, "Target"),
     )
     for cm in el.iterchildren(s("ComponentMap")):
-        sm.component_maps.append(ComponentMap(
-            source=[text(x) for x in cm.iterchildren(s("Source"))],
-            target=[text(x) for x in cm.iterchildren(s("Target"))],
-            representation_map=child_ref(cm, "RepresentationMap"),
-        ))
+        sm.component_maps.append(
+            ComponentMap(
+                source=[text(x) for x in cm.iterchildren(s("Source"))],
+                target=[text(x) for x in cm.iterchildren(s("Target"))],
+                representation_map=child_ref(cm, "RepresentationMap"),
+            )
+        )
     for fv in el.iterchildren(s("FixedValueMap")):
         src, tgt = fv.find(s("Source")), fv.find(s("Target"))
         comp = tgt if tgt is not None else src
         if comp is None:
             raise error(fv, "<FixedValueMap> names neither a Source nor a Target component")
         value = fv.find(s("Value"))
-        sm.fixed_values.append(FixedValueMap(
-            component=text(comp),
-            value=(value.text or "") if value is not None else "",
-            role="target" if tgt is not None else "source",
-        ))
+        sm.fixed_values.append(
+            FixedValueMap(
+                component=text(comp),
+                value=(value.text or "") if value is not None else "",
+                role="target" if tgt is not None else "source",
+            )
+        )
     return sm

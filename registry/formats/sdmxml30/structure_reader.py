@@ -3,22 +3,23 @@
 Design decisions:
 
 * The whole message is parsed with ``xmlsafe.parse_document`` (structure messages are small; the
-  largest specimen, the Global Registry NA_MAIN file, is 1.3 MB) and walked with a dispatch table from
-  container element to a per-type reader function, built once at import and never mutated.
+  largest specimen, the Global Registry NA_MAIN file, is 1.3 MB) and walked with a dispatch table
+  from container element to a per-type reader function, built once at import and never mutated.
 * References are URN text elements; whitespace around them is stripped.
-* 3.0 has no ``isFinal``: an artefact is read as final when its version has no extension
-  (``1.0``, ``1.2.0`` final; ``1.0.0-draft`` not).  Organisation schemes have no version attribute and
-  are read as version ``1.0``.
+* 3.0 has no ``isFinal``: an artefact is read as final when its version has no extension (``1.0``,
+  ``1.2.0`` final; ``1.0.0-draft`` not).  Organisation schemes have no version attribute and are
+  read as version ``1.0``.
 * Categories nest in SDMX-ML; the model flattens them with ``parent`` (codes and concepts use
   ``<str:Parent>`` and map the same way).
-* Not kept (the model has no place for them; they are skipped without error): ValueLists and the other
-  containers in ``SKIPPED_CONTAINERS``, ``com:Link``, SentinelValues, MetadataAttributeUsages,
+* Not kept (the model has no place for them; they are skipped without error): ValueLists and the
+  other containers in ``SKIPPED_CONTAINERS``, ``com:Link``, SentinelValues, MetadataAttributeUsages,
   CodelistExtension code selections and prefixes, the ``optional`` flag of attribute-relationship
   dimensions, ``Component`` elements inside DataKeySet keys, ReleaseCalendars, QueryableDataSources,
   StructureMap EpochMaps/DatePatternMaps/FrequencyFormatMappings, and MappedValue start/end indexes.
   The container names that were skipped are listed in ``StructureMessage.header["skipped"]``.
 * An SDMX-ML Error message, a data message or a 2.1 structure message is refused with a
   ``MessageSyntaxError`` naming what the document is.
+
 """
 
 from __future__ import annotations
@@ -76,11 +77,20 @@ from registry.sdmx.model import (
 )
 from registry.sdmx.refs import ArtefactType
 
-_DATA_ROOTS = frozenset({
-    "GenericData", "GenericTimeSeriesData", "StructureSpecificData", "StructureSpecificTimeSeriesData",
-    "Data", "GenericMetadata", "StructureSpecificMetadata", "CrossSectionalData", "CompactData",
-    "UtilityData",
-})
+_DATA_ROOTS = frozenset(
+    {
+        "GenericData",
+        "GenericTimeSeriesData",
+        "StructureSpecificData",
+        "StructureSpecificTimeSeriesData",
+        "Data",
+        "GenericMetadata",
+        "StructureSpecificMetadata",
+        "CrossSectionalData",
+        "CompactData",
+        "UtilityData",
+    }
+)
 _ROOT_TAG = re.compile(rb"<(?![?!])([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
 
 
@@ -150,14 +160,16 @@ def _categories(el: Element, parent: str | None, out: list[Item]) -> None:
         _categories(child, cat.id, out)
 
 
-_ITEM_READERS: Mapping[str, Callable[[Element], Item]] = MappingProxyType({
-    "Code": _code,
-    "Concept": _concept,
-    "Agency": _organisation,
-    "DataProvider": _organisation,
-    "DataConsumer": _organisation,
-    "OrganisationUnit": _organisation,
-})
+_ITEM_READERS: Mapping[str, Callable[[Element], Item]] = MappingProxyType(
+    {
+        "Code": _code,
+        "Concept": _concept,
+        "Agency": _organisation,
+        "DataProvider": _organisation,
+        "DataConsumer": _organisation,
+        "OrganisationUnit": _organisation,
+    }
+)
 
 
 def _item_scheme(el: Element, rtype: ArtefactType, item_tag: str) -> MaintainableArtefact:
@@ -171,7 +183,8 @@ def _item_scheme(el: Element, rtype: ArtefactType, item_tag: str) -> Maintainabl
         scheme.items = [read_item(child) for child in el.iterchildren(s(item_tag))]
     if isinstance(scheme, Codelist):
         scheme.extends = [
-            ref for ext in el.iterchildren(s("CodelistExtension"))
+            ref
+            for ext in el.iterchildren(s("CodelistExtension"))
             if (ref := child_ref(ext, "Codelist", required=True)) is not None
         ]
     return scheme
@@ -200,17 +213,19 @@ def _provision_agreement(el: Element) -> MaintainableArtefact:
     )
 
 
-_READERS: Mapping[ArtefactType, Callable[[Element], MaintainableArtefact]] = MappingProxyType({
-    ArtefactType.DATAFLOW: _dataflow,
-    ArtefactType.CATEGORISATION: _categorisation,
-    ArtefactType.PROVISION_AGREEMENT: _provision_agreement,
-    ArtefactType.DATA_STRUCTURE: parts.data_structure,
-    ArtefactType.CONTENT_CONSTRAINT: parts.data_constraint,
-    ArtefactType.HIERARCHY: parts.hierarchy,
-    ArtefactType.HIERARCHY_ASSOCIATION: parts.hierarchy_association,
-    ArtefactType.REPRESENTATION_MAP: parts.representation_map,
-    ArtefactType.STRUCTURE_MAP: parts.structure_map,
-})
+_READERS: Mapping[ArtefactType, Callable[[Element], MaintainableArtefact]] = MappingProxyType(
+    {
+        ArtefactType.DATAFLOW: _dataflow,
+        ArtefactType.CATEGORISATION: _categorisation,
+        ArtefactType.PROVISION_AGREEMENT: _provision_agreement,
+        ArtefactType.DATA_STRUCTURE: parts.data_structure,
+        ArtefactType.CONTENT_CONSTRAINT: parts.data_constraint,
+        ArtefactType.HIERARCHY: parts.hierarchy,
+        ArtefactType.HIERARCHY_ASSOCIATION: parts.hierarchy_association,
+        ArtefactType.REPRESENTATION_MAP: parts.representation_map,
+        ArtefactType.STRUCTURE_MAP: parts.structure_map,
+    }
+)
 
 
 # --- message --------------------------------------------------------------------------------------
@@ -231,17 +246,20 @@ def _refuse_other_messages(root: Element) -> None:
         )
     if local in _DATA_ROOTS:
         raise MessageSyntaxError(
-            f"The document is an SDMX {local} message, not a structure message", line=root.sourceline
+            f"The document is an SDMX {local} message, not a structure message",
+            line=root.sourceline,
         )
     if local == "Structure" and ns != MES:
         version = "2.1" if "v2_1" in ns else "another SDMX-ML version"
         raise MessageSyntaxError(
-            f"The document is an SDMX-ML {version} structure message, not SDMX-ML 3.0 (namespace {ns})",
+            f"The document is an SDMX-ML {version} structure message, not SDMX-ML 3.0 "
+            f"(namespace {ns})",
             line=root.sourceline,
         )
     if local != "Structure":
         raise MessageSyntaxError(
-            f"Expected an SDMX-ML 3.0 Structure message, found root element <{local}> ({ns or 'no namespace'})",
+            f"Expected an SDMX-ML 3.0 Structure message, found root element <{local}> "
+            f"({ns or 'no namespace'})",
             line=root.sourceline,
         )
 

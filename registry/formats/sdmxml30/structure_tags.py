@@ -1,10 +1,11 @@
 """SDMX-ML 3.0 structure-message facts shared by the reader and the writer (SDMX 3.0 Section 3A).
 
-One table maps each ``mes:Structures`` container to its artefact element and model type, in the order
-``StructuresType`` lists them (an ``xs:all``; the writer follows the listed order).  Reference helpers
-spell URNs the way the 3.0 schema wants them: ``registry.DataConstraint`` (2.1: ContentConstraint),
-``codelist.Hierarchy`` for a hierarchy of a 2.1 HierarchicalCodelist, and a concrete component class
-(``datastructure.Dimension``) for references to DSD components.
+One table maps each ``mes:Structures`` container to its artefact element and model type, in the
+order ``StructuresType`` lists them (an ``xs:all``; the writer follows the listed order).  Reference
+helpers spell URNs the way the 3.0 schema wants them: ``registry.DataConstraint`` (2.1:
+ContentConstraint), ``codelist.Hierarchy`` for a hierarchy of a 2.1 HierarchicalCodelist, and a
+concrete component class (``datastructure.Dimension``) for references to DSD components.
+
 """
 
 from __future__ import annotations
@@ -23,14 +24,26 @@ CONTAINERS: tuple[tuple[str, str, str | None, ArtefactType], ...] = (
     ("Codelists", "Codelist", "Code", ArtefactType.CODELIST),
     ("ConceptSchemes", "ConceptScheme", "Concept", ArtefactType.CONCEPT_SCHEME),
     ("DataConstraints", "DataConstraint", None, ArtefactType.CONTENT_CONSTRAINT),
-    ("DataConsumerSchemes", "DataConsumerScheme", "DataConsumer", ArtefactType.DATA_CONSUMER_SCHEME),
+    (
+        "DataConsumerSchemes",
+        "DataConsumerScheme",
+        "DataConsumer",
+        ArtefactType.DATA_CONSUMER_SCHEME,
+    ),
     ("Dataflows", "Dataflow", None, ArtefactType.DATAFLOW),
-    ("DataProviderSchemes", "DataProviderScheme", "DataProvider", ArtefactType.DATA_PROVIDER_SCHEME),
+    (
+        "DataProviderSchemes",
+        "DataProviderScheme",
+        "DataProvider",
+        ArtefactType.DATA_PROVIDER_SCHEME,
+    ),
     ("DataStructures", "DataStructure", None, ArtefactType.DATA_STRUCTURE),
     ("Hierarchies", "Hierarchy", None, ArtefactType.HIERARCHY),
     ("HierarchyAssociations", "HierarchyAssociation", None, ArtefactType.HIERARCHY_ASSOCIATION),
     (
-        "OrganisationUnitSchemes", "OrganisationUnitScheme", "OrganisationUnit",
+        "OrganisationUnitSchemes",
+        "OrganisationUnitScheme",
+        "OrganisationUnit",
         ArtefactType.ORGANISATION_UNIT_SCHEME,
     ),
     ("ProvisionAgreements", "ProvisionAgreement", None, ArtefactType.PROVISION_AGREEMENT),
@@ -39,16 +52,37 @@ CONTAINERS: tuple[tuple[str, str, str | None, ArtefactType], ...] = (
 )
 
 #: Containers the model has no type for; the reader skips them (documented in the reader).
-SKIPPED_CONTAINERS = frozenset({
-    "ValueLists", "CategorySchemeMaps", "ConceptSchemeMaps", "OrganisationSchemeMaps",
-    "ReportingTaxonomyMaps", "ReportingTaxonomies", "MetadataStructures", "Metadataflows",
-    "MetadataConstraints", "MetadataProviderSchemes", "MetadataProvisionAgreements", "Processes",
-    "GeographicCodelists", "GeoGridCodelists", "CustomTypeSchemes", "NamePersonalisationSchemes",
-    "RulesetSchemes", "TransformationSchemes", "UserDefinedOperatorSchemes", "VtlMappingSchemes",
-})
+SKIPPED_CONTAINERS = frozenset(
+    {
+        "ValueLists",
+        "CategorySchemeMaps",
+        "ConceptSchemeMaps",
+        "OrganisationSchemeMaps",
+        "ReportingTaxonomyMaps",
+        "ReportingTaxonomies",
+        "MetadataStructures",
+        "Metadataflows",
+        "MetadataConstraints",
+        "MetadataProviderSchemes",
+        "MetadataProvisionAgreements",
+        "Processes",
+        "GeographicCodelists",
+        "GeoGridCodelists",
+        "CustomTypeSchemes",
+        "NamePersonalisationSchemes",
+        "RulesetSchemes",
+        "TransformationSchemes",
+        "UserDefinedOperatorSchemes",
+        "VtlMappingSchemes",
+    }
+)
 
-BY_TYPE: dict[ArtefactType, tuple[str, str, str | None]] = {t: (c, e, i) for c, e, i, t in CONTAINERS}
-BY_CONTAINER: dict[str, tuple[str, str | None, ArtefactType]] = {c: (e, i, t) for c, e, i, t in CONTAINERS}
+BY_TYPE: dict[ArtefactType, tuple[str, str, str | None]] = {
+    t: (c, e, i) for c, e, i, t in CONTAINERS
+}
+BY_CONTAINER: dict[str, tuple[str, str | None, ArtefactType]] = {
+    c: (e, i, t) for c, e, i, t in CONTAINERS
+}
 
 #: Organisation schemes have a fixed id and no version attribute in 3.0 (version is implied 1.0).
 FIXED_SCHEME_IDS: dict[ArtefactType, str] = {
@@ -73,8 +107,15 @@ def s(tag: str) -> str:
     return q(STR, tag)
 
 
-#: Component classes of a DSD that a URN may name (SDMX 3.0 URN classes of package ``datastructure``).
-COMPONENT_CLASSES = ("Dimension", "TimeDimension", "DataAttribute", "Measure", "GroupDimensionDescriptor")
+#: Component classes of a DSD that a URN may name (SDMX 3.0 URN classes of package
+#: ``datastructure``).
+COMPONENT_CLASSES = (
+    "Dimension",
+    "TimeDimension",
+    "DataAttribute",
+    "Measure",
+    "GroupDimensionDescriptor",
+)
 _COMPONENT_URN = re.compile(
     r"^urn:sdmx:org\.sdmx\.infomodel\.datastructure\.(?:" + "|".join(COMPONENT_CLASSES) + r")="
     r"(?P<agency>[A-Za-z0-9_@$\-.]+):(?P<id>[A-Za-z0-9_@$\-]+)\((?P<version>[A-Za-z0-9_.+~*\-]+)\)"
@@ -115,7 +156,8 @@ def artefact_urn30(rtype: ArtefactType, agency: str, aid: str, version: str) -> 
     return urn30(Ref(rtype, agency, aid, version))
 
 
-#: SDMX 3.0 semantic version (SemanticVersionNumberType) and legacy version (LegacyVersionNumberType).
+#: SDMX 3.0 semantic version (SemanticVersionNumberType) and legacy version
+#: (LegacyVersionNumberType).
 SEMVER = re.compile(r"^(0|[1-9]\d*)(\.(0|[1-9]\d*)){2}(-[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*)?$")
 LEGACY_VERSION = re.compile(r"^(0|[1-9]\d*)(\.(0|[1-9]\d*))?$")
 

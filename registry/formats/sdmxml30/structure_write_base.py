@@ -1,10 +1,11 @@
 """Element-level helpers of the SDMX-ML 3.0 structure writer.
 
-``Ctx`` carries the ``detail`` of the artefact being written (SDMX-REST ``detail``): ``full``, ``stub``
-(identification and names, ``isExternalReference="true"``, ``structureURL``) or ``completestub`` (adds
-descriptions and annotations).  Values the 3.0 schema types more strictly than the model (dates,
-durations, decimals, time periods) pass through small lexical checks so the output always validates;
-a value that fails is dropped rather than written invalid.
+``Ctx`` carries the ``detail`` of the artefact being written (SDMX-REST ``detail``): ``full``,
+``stub`` (identification and names, ``isExternalReference="true"``, ``structureURL``) or
+``completestub`` (adds descriptions and annotations).  Values the 3.0 schema types more strictly
+than the model (dates, durations, decimals, time periods) pass through small lexical checks so the
+output always validates; a value that fails is dropped rather than written invalid.
+
 """
 
 from __future__ import annotations
@@ -35,8 +36,11 @@ DATE_TIME = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\
 DATE = re.compile(r"^-?\d{4,}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$")
 DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 INTEGER = re.compile(r"^[+-]?\d+$")
-DURATION = re.compile(r"^-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
-#: StandardTimePeriodType: gYear, gYearMonth, date, dateTime or a reporting period (2020-Q1, 2020-M01…).
+DURATION = re.compile(
+    r"^-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
+)
+#: StandardTimePeriodType: gYear, gYearMonth, date, dateTime or a reporting period
+#: (2020-Q1, 2020-M01…).
 TIME_PERIOD = re.compile(
     r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?)?)?)?(Z|[+-]\d{2}:\d{2})?$"
     r"|^\d{4}-([AST]\d|Q[1-4]|[MW]\d{2}|D\d{3})(Z|[+-]\d{2}:\d{2})?$"
@@ -63,7 +67,9 @@ class Ctx:
         return self.detail == "stub"
 
 
-def sub(parent: Element, ns: str, tag: str, value: str | None = None, **attrs: str | None) -> Element:
+def sub(
+    parent: Element, ns: str, tag: str, value: str | None = None, **attrs: str | None
+) -> Element:
     """Append ``{ns}tag`` with optional text and the non-None attributes."""
     el = etree.SubElement(parent, f"{{{ns}}}{tag}")
     for k, v in attrs.items():
@@ -109,7 +115,8 @@ def date_only(value: str | None) -> str | None:
 
 
 def texts(parent: Element, tag: str, values: dict[str, str], fallback: str | None = None) -> None:
-    """``com:Name``/``com:Description`` per language; ``fallback`` fills a required but empty Name."""
+    """``com:Name``/``com:Description`` per language; ``fallback`` fills a required but empty
+    Name."""
     if not values and fallback is not None:
         values = {"en": fallback}
     for lang, value in values.items():
@@ -154,8 +161,14 @@ def ref_el(parent: Element, tag: str, ref: Ref | None) -> Element | None:
     return st(parent, tag, value) if value is not None else None
 
 
-def nameable(el: Element, names: dict[str, str], descriptions: dict[str, str], fallback: str,
-             notes: list[Annotation], ctx: Ctx) -> None:
+def nameable(
+    el: Element,
+    names: dict[str, str],
+    descriptions: dict[str, str],
+    fallback: str,
+    notes: list[Annotation],
+    ctx: Ctx,
+) -> None:
     """Annotations, Name and Description of a nameable, as much as ``ctx`` asks for."""
     if not ctx.stub:
         annotations(el, notes)
@@ -164,15 +177,17 @@ def nameable(el: Element, names: dict[str, str], descriptions: dict[str, str], f
         texts(el, DESCRIPTION, descriptions)
 
 
-def maintainable(parent: Element, tag: str, art: MaintainableArtefact, rtype: ArtefactType,
-                 ctx: Ctx) -> Element:
+def maintainable(
+    parent: Element, tag: str, art: MaintainableArtefact, rtype: ArtefactType, ctx: Ctx
+) -> Element:
     """The element of a maintainable with its attributes, annotations, names and descriptions."""
     aid = FIXED_SCHEME_IDS.get(rtype, art.id)
     external = art.is_external_reference or not ctx.full
     # WriteItem.structure_url is where the full artefact lives: it only matters for stubs
     structure_url = (ctx.structure_url or art.structure_url) if not ctx.full else art.structure_url
     el = st(
-        parent, tag,
+        parent,
+        tag,
         id=aid,
         urn=artefact_urn30(rtype, art.agency, aid, art.version),
         uri=art.uri,

@@ -25,7 +25,8 @@ HEAD = (
     '<mes:Structure xmlns:mes="http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message" '
     'xmlns:str="http://www.sdmx.org/resources/sdmxml/schemas/v3_0/structure" '
     'xmlns:com="http://www.sdmx.org/resources/sdmxml/schemas/v3_0/common">\n'
-    "<mes:Header><mes:ID>T</mes:ID><mes:Test>true</mes:Test><mes:Prepared>2024-01-01T00:00:00Z</mes:Prepared>"
+    "<mes:Header><mes:ID>T</mes:ID><mes:Test>true</mes:Test>"
+    "<mes:Prepared>2024-01-01T00:00:00Z</mes:Prepared>"
     '<mes:Sender id="S"/></mes:Header>\n'
 )
 
@@ -44,14 +45,27 @@ def read(data: bytes):
 
 def test_ecb_exr1_sample(specimens: Path) -> None:
     msg = read((specimens / "SDMX-TWG/v30/ECB_EXR1.xml").read_bytes())
-    assert msg.header == {"id": "IREF262603", "prepared": "2021-03-08T17:57:45Z", "test": "false",
-                          "sender": "Unknown"}
+    assert msg.header == {
+        "id": "IREF262603",
+        "prepared": "2021-03-08T17:57:45Z",
+        "test": "false",
+        "sender": "Unknown",
+    }
     (dsd,) = msg.artefacts
     assert isinstance(dsd, DataStructure)
     assert dsd.ref == Ref(ArtefactType.DATA_STRUCTURE, "ECB", "ECB_EXR", "1.0")
-    assert [d.id for d in dsd.key_dimensions] == ["FREQ", "CURRENCY", "CURRENCY_DENOM", "EXR_TYPE", "EXR_SUFFIX"]
-    assert dsd.time_dimension is not None and dsd.time_dimension.id == "TIME_PERIOD"
-    assert dsd.time_dimension.local_representation.text_format.text_type == "ObservationalTimePeriod"
+    assert [d.id for d in dsd.key_dimensions] == [
+        "FREQ",
+        "CURRENCY",
+        "CURRENCY_DENOM",
+        "EXR_TYPE",
+        "EXR_SUFFIX",
+    ]
+    assert dsd.time_dimension is not None
+    assert dsd.time_dimension.id == "TIME_PERIOD"
+    assert (
+        dsd.time_dimension.local_representation.text_format.text_type == "ObservationalTimePeriod"
+    )
     assert [g.id for g in dsd.groups] == ["Group"]
     assert dsd.groups[0].dimensions == ["CURRENCY", "CURRENCY_DENOM", "EXR_TYPE", "EXR_SUFFIX"]
     assert len(dsd.attributes) == 24
@@ -63,7 +77,9 @@ def test_ecb_exr1_sample(specimens: Path) -> None:
     assert [m.id for m in dsd.measures] == ["OBS_VALUE"]
     freq = dsd.component("FREQ")
     assert freq.concept == Ref(ArtefactType.CONCEPT_SCHEME, "ECB", "ECB_CONCEPTS", "1.0", "FREQ")
-    assert freq.local_representation.enumeration == Ref(ArtefactType.CODELIST, "ECB", "CL_FREQ", "1.0")
+    assert freq.local_representation.enumeration == Ref(
+        ArtefactType.CODELIST, "ECB", "CL_FREQ", "1.0"
+    )
 
 
 def test_global_registry_na_main(specimens: Path) -> None:
@@ -74,14 +90,16 @@ def test_global_registry_na_main(specimens: Path) -> None:
     (dsd,) = msg.of_type(ArtefactType.DATA_STRUCTURE)
     assert dsd.ref == Ref(ArtefactType.DATA_STRUCTURE, "ESTAT", "NA_MAIN", "1.6")
     assert len(dsd.key_dimensions) == 14
-    assert dsd.time_dimension is not None and dsd.time_dimension.id == "TIME_PERIOD"
+    assert dsd.time_dimension is not None
+    assert dsd.time_dimension.id == "TIME_PERIOD"
     (flow,) = msg.of_type(ArtefactType.DATAFLOW)
     assert isinstance(flow, Dataflow)
     assert flow.ref.short == "SDMX:NAMAIN_IDC_N(1.0)"
     assert flow.structure == dsd.ref
     # URNs with trailing newlines and indentation are read cleanly
     for comp in (*dsd.dimensions, *dsd.attributes, *dsd.measures):
-        assert comp.concept is not None and comp.concept.agency == "ESTAT"
+        assert comp.concept is not None
+        assert comp.concept.agency == "ESTAT"
     with_measure_rel = [a for a in dsd.attributes if a.measure_relationship]
     assert len(with_measure_rel) == 5
     assert all(a.measure_relationship == ["OBS_VALUE"] for a in with_measure_rel)
@@ -97,105 +115,141 @@ def test_global_registry_na_main(specimens: Path) -> None:
 def test_handles(specimens: Path) -> None:
     assert StructureReader30.handles((specimens / "SDMX-TWG/v30/ECB_EXR1.xml").read_bytes()[:1024])
     assert StructureReader30.handles(b"\xef\xbb\xbf" + message("")[:600])
-    assert not StructureReader30.handles((specimens / "ECB/ECB_EXR1-structure-full.xml").read_bytes()[:1024])
-    assert not StructureReader30.handles((specimens / "SDMX-TWG/v30/ECB_EXR0.xml").read_bytes()[:1024])
+    assert not StructureReader30.handles(
+        (specimens / "ECB/ECB_EXR1-structure-full.xml").read_bytes()[:1024]
+    )
+    assert not StructureReader30.handles(
+        (specimens / "SDMX-TWG/v30/ECB_EXR0.xml").read_bytes()[:1024]
+    )
 
 
 # --- 3.0 notions ----------------------------------------------------------------------------------
 
 
 def test_semantic_versions_codelist_extension_and_annotation_value() -> None:
-    msg = read(message(
-        '<str:Codelists>'
-        '<str:Codelist id="CL_A" agencyID="X" version="1.2.0-draft">'
-        '<com:Annotations><com:Annotation id="a1"><com:AnnotationType>T</com:AnnotationType>'
-        '<com:AnnotationText xml:lang="fr">texte</com:AnnotationText>'
-        '<com:AnnotationValue>42</com:AnnotationValue></com:Annotation></com:Annotations>'
-        '<com:Name xml:lang="en">A</com:Name><com:Name xml:lang="fr">Un</com:Name>'
-        '<str:Code id="P"><com:Name>Parent</com:Name></str:Code>'
-        '<str:Code id="C"><com:Name>Child</com:Name><str:Parent>P</str:Parent></str:Code>'
-        '<str:CodelistExtension prefix="x"><str:Codelist>\n urn:sdmx:org.sdmx.infomodel.codelist.Codelist=X:CL_B(1.0.0)\n'
-        '</str:Codelist></str:CodelistExtension>'
-        '</str:Codelist></str:Codelists>'
-    ))
+    msg = read(
+        message(
+            "<str:Codelists>"
+            '<str:Codelist id="CL_A" agencyID="X" version="1.2.0-draft">'
+            '<com:Annotations><com:Annotation id="a1"><com:AnnotationType>T</com:AnnotationType>'
+            '<com:AnnotationText xml:lang="fr">texte</com:AnnotationText>'
+            "<com:AnnotationValue>42</com:AnnotationValue></com:Annotation></com:Annotations>"
+            '<com:Name xml:lang="en">A</com:Name><com:Name xml:lang="fr">Un</com:Name>'
+            '<str:Code id="P"><com:Name>Parent</com:Name></str:Code>'
+            '<str:Code id="C"><com:Name>Child</com:Name><str:Parent>P</str:Parent></str:Code>'
+            '<str:CodelistExtension prefix="x"><str:Codelist>\n'
+            " urn:sdmx:org.sdmx.infomodel.codelist.Codelist=X:CL_B(1.0.0)\n"
+            "</str:Codelist></str:CodelistExtension>"
+            "</str:Codelist></str:Codelists>"
+        )
+    )
     (cl,) = msg.artefacts
     assert isinstance(cl, Codelist)
-    assert cl.version == "1.2.0-draft" and cl.is_final is False
+    assert cl.version == "1.2.0-draft"
+    assert cl.is_final is False
     assert cl.names == {"en": "A", "fr": "Un"}
-    assert cl.annotations[0].value == "42" and cl.annotations[0].text == {"fr": "texte"}
+    assert cl.annotations[0].value == "42"
+    assert cl.annotations[0].text == {"fr": "texte"}
     assert [(c.id, c.parent) for c in cl.items] == [("P", None), ("C", "P")]
     assert cl.extends == [Ref(ArtefactType.CODELIST, "X", "CL_B", "1.0.0")]
 
 
 def test_nested_categories_are_flattened_with_parent() -> None:
-    msg = read(message(
-        '<str:CategorySchemes><str:CategoryScheme id="CS" agencyID="X" version="1.0.0">'
-        '<com:Name>S</com:Name>'
-        '<str:Category id="A"><com:Name>A</com:Name>'
-        '<str:Category id="A1"><com:Name>A1</com:Name></str:Category></str:Category>'
-        '<str:Category id="B"><com:Name>B</com:Name></str:Category>'
-        '</str:CategoryScheme></str:CategorySchemes>'
-    ))
-    assert [(c.id, c.parent) for c in msg.artefacts[0].items] == [("A", None), ("A1", "A"), ("B", None)]
+    msg = read(
+        message(
+            '<str:CategorySchemes><str:CategoryScheme id="CS" agencyID="X" version="1.0.0">'
+            "<com:Name>S</com:Name>"
+            '<str:Category id="A"><com:Name>A</com:Name>'
+            '<str:Category id="A1"><com:Name>A1</com:Name></str:Category></str:Category>'
+            '<str:Category id="B"><com:Name>B</com:Name></str:Category>'
+            "</str:CategoryScheme></str:CategorySchemes>"
+        )
+    )
+    assert [(c.id, c.parent) for c in msg.artefacts[0].items] == [
+        ("A", None),
+        ("A1", "A"),
+        ("B", None),
+    ]
     assert msg.artefacts[0].is_final is True
 
 
 def test_value_lists_are_skipped_and_reported() -> None:
-    msg = read(message(
-        '<str:ValueLists><str:ValueList id="VL" agencyID="X" version="1.0"><com:Name>V</com:Name>'
-        '<str:ValueItem id="a b"/></str:ValueList></str:ValueLists>'
-    ))
+    msg = read(
+        message(
+            '<str:ValueLists><str:ValueList id="VL" agencyID="X" version="1.0">'
+            "<com:Name>V</com:Name>"
+            '<str:ValueItem id="a b"/></str:ValueList></str:ValueLists>'
+        )
+    )
     assert msg.artefacts == []
     assert msg.header["skipped"] == "ValueLists"
 
 
 def test_constraint_hierarchy_and_maps() -> None:
-    msg = read(message(
-        '<str:DataConstraints><str:DataConstraint id="C" agencyID="X" version="1.0" role="Actual">'
-        '<com:Name>C</com:Name><str:ConstraintAttachment>'
-        '<str:Dataflow>urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=X:F(1.0)</str:Dataflow>'
-        '</str:ConstraintAttachment>'
-        '<str:DataKeySet isIncluded="false"><str:Key><str:KeyValue id="D"><str:Value>v</str:Value>'
-        '</str:KeyValue></str:Key></str:DataKeySet>'
-        '<str:CubeRegion include="true"><str:KeyValue id="D"><str:Value cascadeValues="true">a</str:Value>'
-        '</str:KeyValue><str:KeyValue id="TIME_PERIOD"><str:TimeRange><str:AfterPeriod isInclusive="false">'
-        '2020</str:AfterPeriod></str:TimeRange></str:KeyValue><str:Component id="ATT"><str:Value>z</str:Value>'
-        '</str:Component></str:CubeRegion>'
-        '</str:DataConstraint></str:DataConstraints>'
-        '<str:Hierarchies><str:Hierarchy id="H" agencyID="X" version="1.0" hasFormalLevels="true">'
-        '<com:Name>H</com:Name><str:Level id="L1"><com:Name>l1</com:Name><str:Level id="L2">'
-        '<com:Name>l2</com:Name></str:Level></str:Level>'
-        '<str:HierarchicalCode id="A"><str:Code>urn:sdmx:org.sdmx.infomodel.codelist.Code=X:CL(1.0).A</str:Code>'
-        '<str:HierarchicalCode id="B"><str:Code>urn:sdmx:org.sdmx.infomodel.codelist.Code=X:CL(1.0).B</str:Code>'
-        '<str:Level>L2</str:Level></str:HierarchicalCode><str:Level>L1</str:Level></str:HierarchicalCode>'
-        '</str:Hierarchy></str:Hierarchies>'
-        '<str:RepresentationMaps><str:RepresentationMap id="RM" agencyID="X" version="1.0">'
-        '<com:Name>R</com:Name>'
-        '<str:SourceCodelist>urn:sdmx:org.sdmx.infomodel.codelist.Codelist=X:CL(1.0)</str:SourceCodelist>'
-        '<str:SourceDataType>String</str:SourceDataType>'
-        '<str:TargetCodelist>urn:sdmx:org.sdmx.infomodel.codelist.ValueList=X:VL(1.0)</str:TargetCodelist>'
-        '<str:RepresentationMapping validFrom="2020-01-01"><str:SourceValue>A</str:SourceValue>'
-        '<str:SourceValue isRegEx="true">^x.*</str:SourceValue><str:TargetValue>T</str:TargetValue>'
-        '</str:RepresentationMapping></str:RepresentationMap></str:RepresentationMaps>'
-        '<str:StructureMaps><str:StructureMap id="SM" agencyID="X" version="1.0"><com:Name>S</com:Name>'
-        '<str:Source>urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=X:F(1.0)</str:Source>'
-        '<str:Target>urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=X:D(1.0)</str:Target>'
-        '<str:ComponentMap><str:Source>A</str:Source><str:Target>B</str:Target>'
-        '<str:RepresentationMap>urn:sdmx:org.sdmx.infomodel.structuremapping.RepresentationMap=X:RM(1.0)'
-        '</str:RepresentationMap></str:ComponentMap>'
-        '<str:FixedValueMap><str:Target>C</str:Target><str:Value>1</str:Value></str:FixedValueMap>'
-        '</str:StructureMap></str:StructureMaps>'
-    ))
+    msg = read(
+        message(
+            '<str:DataConstraints><str:DataConstraint id="C" agencyID="X" version="1.0"'
+            ' role="Actual">'
+            "<com:Name>C</com:Name><str:ConstraintAttachment>"
+            "<str:Dataflow>urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=X:F(1.0)</str:Dataflow>"
+            "</str:ConstraintAttachment>"
+            '<str:DataKeySet isIncluded="false"><str:Key><str:KeyValue id="D">'
+            "<str:Value>v</str:Value>"
+            "</str:KeyValue></str:Key></str:DataKeySet>"
+            '<str:CubeRegion include="true"><str:KeyValue id="D"><str:Value'
+            ' cascadeValues="true">a</str:Value>'
+            '</str:KeyValue><str:KeyValue id="TIME_PERIOD"><str:TimeRange><str:AfterPeriod'
+            ' isInclusive="false">'
+            '2020</str:AfterPeriod></str:TimeRange></str:KeyValue><str:Component id="ATT">'
+            "<str:Value>z</str:Value>"
+            "</str:Component></str:CubeRegion>"
+            "</str:DataConstraint></str:DataConstraints>"
+            '<str:Hierarchies><str:Hierarchy id="H" agencyID="X" version="1.0"'
+            ' hasFormalLevels="true">'
+            '<com:Name>H</com:Name><str:Level id="L1"><com:Name>l1</com:Name><str:Level id="L2">'
+            "<com:Name>l2</com:Name></str:Level></str:Level>"
+            '<str:HierarchicalCode id="A">'
+            "<str:Code>urn:sdmx:org.sdmx.infomodel.codelist.Code=X:CL(1.0).A</str:Code>"
+            '<str:HierarchicalCode id="B">'
+            "<str:Code>urn:sdmx:org.sdmx.infomodel.codelist.Code=X:CL(1.0).B</str:Code>"
+            "<str:Level>L2</str:Level></str:HierarchicalCode><str:Level>L1</str:Level>"
+            "</str:HierarchicalCode>"
+            "</str:Hierarchy></str:Hierarchies>"
+            '<str:RepresentationMaps><str:RepresentationMap id="RM" agencyID="X" version="1.0">'
+            "<com:Name>R</com:Name>"
+            "<str:SourceCodelist>urn:sdmx:org.sdmx.infomodel.codelist.Codelist=X:CL(1.0)</str:SourceCodelist>"
+            "<str:SourceDataType>String</str:SourceDataType>"
+            "<str:TargetCodelist>urn:sdmx:org.sdmx.infomodel.codelist.ValueList=X:VL(1.0)</str:TargetCodelist>"
+            '<str:RepresentationMapping validFrom="2020-01-01"><str:SourceValue>A</str:SourceValue>'
+            '<str:SourceValue isRegEx="true">^x.*</str:SourceValue>'
+            "<str:TargetValue>T</str:TargetValue>"
+            "</str:RepresentationMapping></str:RepresentationMap></str:RepresentationMaps>"
+            '<str:StructureMaps><str:StructureMap id="SM" agencyID="X" version="1.0">'
+            "<com:Name>S</com:Name>"
+            "<str:Source>urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=X:F(1.0)</str:Source>"
+            "<str:Target>urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=X:D(1.0)</str:Target>"
+            "<str:ComponentMap><str:Source>A</str:Source><str:Target>B</str:Target>"
+            "<str:RepresentationMap>urn:sdmx:org.sdmx.infomodel.structuremapping.RepresentationMap=X:RM(1.0)"
+            "</str:RepresentationMap></str:ComponentMap>"
+            "<str:FixedValueMap><str:Target>C</str:Target><str:Value>1</str:Value>"
+            "</str:FixedValueMap>"
+            "</str:StructureMap></str:StructureMaps>"
+        )
+    )
     cc, h, rm, sm = msg.artefacts
-    assert isinstance(cc, ContentConstraint) and cc.role == "Actual"
+    assert isinstance(cc, ContentConstraint)
+    assert cc.role == "Actual"
     assert cc.attachment == [Ref(ArtefactType.DATAFLOW, "X", "F", "1.0")]
-    assert cc.key_sets[0].include is False and cc.key_sets[0].keys[0].values == {"D": "v"}
+    assert cc.key_sets[0].include is False
+    assert cc.key_sets[0].keys[0].values == {"D": "v"}
     region = cc.cube_regions[0]
-    assert region.components["D"].values == ["a"] and region.components["D"].cascade
+    assert region.components["D"].values == ["a"]
+    assert region.components["D"].cascade
     assert region.components["TIME_PERIOD"].start_period == "2020"
     assert region.components["TIME_PERIOD"].start_inclusive is False
     assert region.components["ATT"].is_attribute
-    assert isinstance(h, Hierarchy) and h.has_formal_levels
+    assert isinstance(h, Hierarchy)
+    assert h.has_formal_levels
     assert [lv.id for lv in h.levels] == ["L1", "L2"]
     assert h.codes[0].children[0].code == Ref(ArtefactType.CODELIST, "X", "CL", "1.0", "B")
     assert (h.codes[0].level, h.codes[0].children[0].level) == ("L1", "L2")
@@ -203,11 +257,14 @@ def test_constraint_hierarchy_and_maps() -> None:
     assert rm.sources == [Ref(ArtefactType.CODELIST, "X", "CL", "1.0"), None]
     assert rm.source_types == [None, "String"]
     assert rm.targets == [Ref(ArtefactType.VALUE_LIST, "X", "VL", "1.0")]
-    assert rm.mappings[0].source_is_regex == [False, True] and rm.mappings[0].valid_from == "2020-01-01"
+    assert rm.mappings[0].source_is_regex == [False, True]
+    assert rm.mappings[0].valid_from == "2020-01-01"
     assert isinstance(sm, StructureMap)
-    assert sm.source.type is ArtefactType.DATAFLOW and sm.target.type is ArtefactType.DATA_STRUCTURE
+    assert sm.source.type is ArtefactType.DATAFLOW
+    assert sm.target.type is ArtefactType.DATA_STRUCTURE
     assert sm.component_maps[0].representation_map == rm.ref
-    assert sm.fixed_values[0].component == "C" and sm.fixed_values[0].value == "1"
+    assert sm.fixed_values[0].component == "C"
+    assert sm.fixed_values[0].value == "1"
 
 
 # --- malformed input ------------------------------------------------------------------------------
@@ -217,24 +274,59 @@ def test_constraint_hierarchy_and_maps() -> None:
     ("data", "error", "fragment"),
     [
         pytest.param(b"<not xml", MessageSyntaxError, "well-formed", id="not-xml"),
-        pytest.param(message('<str:Codelists><str:Codelist agencyID="X"><com:Name>a</com:Name>'
-                             '</str:Codelist></str:Codelists>'), StructureError, "'id' (line 4)",
-                     id="missing-id"),
-        pytest.param(message('<str:Codelists><str:Codelist id="A" agencyID="X"><com:Name>a</com:Name>'
-                             '<str:CodelistExtension><str:Codelist>not-a-urn</str:Codelist>'
-                             '</str:CodelistExtension></str:Codelist></str:Codelists>'),
-                     StructureError, "Not an SDMX URN", id="bad-urn"),
-        pytest.param(message('<str:Gadgets/>'), StructureError, "Unknown structure container", id="container"),
-        pytest.param(message('<str:Codelists><str:Concept id="A"/></str:Codelists>'), StructureError,
-                     "Unexpected <Concept>", id="wrong-child"),
-        pytest.param(message('<str:DataConstraints><str:DataConstraint id="A" agencyID="X" role="Maybe">'
-                             '<com:Name>a</com:Name></str:DataConstraint></str:DataConstraints>'),
-                     StructureError, "role='Maybe'", id="bad-role"),
-        pytest.param(message('<str:Dataflows><str:Dataflow id="A" agencyID="X" isExternalReference="yes">'
-                             '<com:Name>a</com:Name></str:Dataflow></str:Dataflows>'),
-                     StructureError, "not a boolean", id="bad-boolean"),
-        pytest.param(b'<mes:Structure xmlns:mes="http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message">'
-                     b'<mes:Structures/></mes:Structure>', MessageSyntaxError, "no Header", id="no-header"),
+        pytest.param(
+            message(
+                '<str:Codelists><str:Codelist agencyID="X"><com:Name>a</com:Name>'
+                "</str:Codelist></str:Codelists>"
+            ),
+            StructureError,
+            "'id' (line 4)",
+            id="missing-id",
+        ),
+        pytest.param(
+            message(
+                '<str:Codelists><str:Codelist id="A" agencyID="X"><com:Name>a</com:Name>'
+                "<str:CodelistExtension><str:Codelist>not-a-urn</str:Codelist>"
+                "</str:CodelistExtension></str:Codelist></str:Codelists>"
+            ),
+            StructureError,
+            "Not an SDMX URN",
+            id="bad-urn",
+        ),
+        pytest.param(
+            message("<str:Gadgets/>"), StructureError, "Unknown structure container", id="container"
+        ),
+        pytest.param(
+            message('<str:Codelists><str:Concept id="A"/></str:Codelists>'),
+            StructureError,
+            "Unexpected <Concept>",
+            id="wrong-child",
+        ),
+        pytest.param(
+            message(
+                '<str:DataConstraints><str:DataConstraint id="A" agencyID="X" role="Maybe">'
+                "<com:Name>a</com:Name></str:DataConstraint></str:DataConstraints>"
+            ),
+            StructureError,
+            "role='Maybe'",
+            id="bad-role",
+        ),
+        pytest.param(
+            message(
+                '<str:Dataflows><str:Dataflow id="A" agencyID="X" isExternalReference="yes">'
+                "<com:Name>a</com:Name></str:Dataflow></str:Dataflows>"
+            ),
+            StructureError,
+            "not a boolean",
+            id="bad-boolean",
+        ),
+        pytest.param(
+            b'<mes:Structure xmlns:mes="http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message">'
+            b"<mes:Structures/></mes:Structure>",
+            MessageSyntaxError,
+            "no Header",
+            id="no-header",
+        ),
     ],
 )
 def test_malformed(data: bytes, error: type[Exception], fragment: str) -> None:
@@ -244,8 +336,10 @@ def test_malformed(data: bytes, error: type[Exception], fragment: str) -> None:
 
 
 def test_line_numbers_are_reported() -> None:
-    data = message('\n\n<str:Dataflows>\n<str:Dataflow agencyID="X">\n<com:Name>a</com:Name>'
-                   '</str:Dataflow></str:Dataflows>')
+    data = message(
+        '\n\n<str:Dataflows>\n<str:Dataflow agencyID="X">\n<com:Name>a</com:Name>'
+        "</str:Dataflow></str:Dataflows>"
+    )
     with pytest.raises(StructureError) as info:
         read(data)
     assert info.value.details["line"] == 7

@@ -1,8 +1,9 @@
 """Specimen round trips through the SDMX-ML 3.0 structure writer.
 
 3.0 specimens: read -> write -> XSD-valid -> read gives an equal model.
-2.1 specimens (read with StructureReader21): write as 3.0 -> XSD-valid -> read gives the same model
-except ``is_final``, which 3.0 expresses through the version (a version without ``-draft`` is final).
+2.1 specimens (read with StructureReader21): write as 3.0 -> XSD-valid -> read gives the same
+model except ``is_final``, which 3.0 expresses through the version (a version without ``-draft`` is
+final).
 Every output is also read by pysdmx (XSD validation on) and by sdmx1 where sdmx1 can.
 """
 
@@ -36,10 +37,11 @@ SPECIMENS_21 = [
     "UNICEF/CME-dataflow-dsd.xml",
 ]
 #: Why sdmx1 2.28 cannot read a given output (its limitations, not schema problems).
+_GROUP_BUG = "sdmx1 v30 AttributeRelationship/Group fails (it refers to common.Measure)"
 SDMX1_CANNOT = {
     "ESTAT/NA_MAIN-global-registry-3.0.xml": "sdmx1 does not implement str:MeasureRelationship",
-    "BIS/BIS-3DSD-structure.xml": "sdmx1 v30 AttributeRelationship/Group fails (refers to common.Measure)",
-    "SDMX-TWG/v21/sg-structure-full.xml": "sdmx1 v30 AttributeRelationship/Group fails (refers to common.Measure)",
+    "BIS/BIS-3DSD-structure.xml": _GROUP_BUG,
+    "SDMX-TWG/v21/sg-structure-full.xml": _GROUP_BUG,
     "UNICEF/CME-dataflow-dsd.xml": "sdmx1 does not implement str:DataProviderSchemes",
 }
 
@@ -99,8 +101,12 @@ def test_2_1_specimen_through_3_0(read_21: dict[str, StructureMessage], path: st
 
 @pytest.mark.parametrize("detail", ["stub", "completestub"])
 @pytest.mark.parametrize("path", [*SPECIMENS_30, *SPECIMENS_21])
-def test_specimen_stubs_validate(read_30: dict[str, StructureMessage], read_21: dict[str, StructureMessage],
-                                 path: str, detail: str) -> None:
+def test_specimen_stubs_validate(
+    read_30: dict[str, StructureMessage],
+    read_21: dict[str, StructureMessage],
+    path: str,
+    detail: str,
+) -> None:
     message = read_30.get(path) or read_21[path]
     out = write_all(message, detail)
     assert_valid(out)
@@ -110,8 +116,9 @@ def test_specimen_stubs_validate(read_30: dict[str, StructureMessage], read_21: 
 
 
 @pytest.mark.parametrize("path", [*SPECIMENS_30, *SPECIMENS_21])
-def test_pysdmx_reads_the_output(read_30: dict[str, StructureMessage], read_21: dict[str, StructureMessage],
-                                 path: str) -> None:
+def test_pysdmx_reads_the_output(
+    read_30: dict[str, StructureMessage], read_21: dict[str, StructureMessage], path: str
+) -> None:
     from pysdmx.io import read_sdmx
 
     message = read_30.get(path) or read_21[path]
@@ -120,10 +127,11 @@ def test_pysdmx_reads_the_output(read_30: dict[str, StructureMessage], read_21: 
 
 
 @pytest.mark.parametrize("path", [*SPECIMENS_30, *SPECIMENS_21])
-def test_sdmx1_reads_the_output(read_30: dict[str, StructureMessage], read_21: dict[str, StructureMessage],
-                                path: str) -> None:
-    import sdmx.reader.xml.v30  # noqa: F401 - before any 2.1 data read (sdmx1 process-state bug)
+def test_sdmx1_reads_the_output(
+    read_30: dict[str, StructureMessage], read_21: dict[str, StructureMessage], path: str
+) -> None:
     import sdmx
+    import sdmx.reader.xml.v30  # noqa: F401 - before any 2.1 data read (sdmx1 process-state bug)
 
     if path in SDMX1_CANNOT:
         pytest.skip(SDMX1_CANNOT[path])
