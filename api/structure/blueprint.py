@@ -162,8 +162,6 @@ def v1_structure(
         raise NotFound(f"This registry holds no {resource} artefacts")
     types = _types_v1(resource)
     references = request.args.get("references", "none")
-    if references in _V1_NOT_HELD:
-        references = "none"
     query = StructureQuery(
         types=types,
         agencies=_split(agency, "+,"),
@@ -198,8 +196,8 @@ def _answer_constraints(query: StructureQuery, role: str) -> Response:
 def _items(item: str | None, types: list[ArtefactType]) -> list[str] | None:
     if item is None or item in ("all", "*"):
         return None
-    if not all(t.is_item_scheme for t in types):
-        raise InvalidRequest("Item queries are only possible on item schemes")
+    if not all(t.is_item_scheme or t is ArtefactType.HIERARCHICAL_CODELIST for t in types):
+        raise InvalidRequest("Item queries are only possible on item schemes and hierarchical codelists")
     return _split(item, "+,")
 
 
@@ -217,8 +215,7 @@ def v2_structure(
     if rtype in _V2_NOT_HELD:
         raise NotFound(f"This registry holds no {rtype} artefacts")
     types = list(ArtefactType) if rtype == "*" else [ArtefactType.from_rest(rtype)]
-    refs = [r for r in request.args.get("references", "none").split(",") if r]
-    refs = [r for r in refs if r not in _V2_NOT_HELD] or ["none"]
+    refs = [r for r in request.args.get("references", "none").split(",") if r] or ["none"]
     query = StructureQuery(
         types=types,
         agencies=_split(agency, ","),

@@ -28,6 +28,7 @@ from registry.sdmx.model import (
     ContentConstraint,
     DataStructure,
     Dataflow,
+    HierarchicalCodelist,
     ItemScheme,
     MaintainableArtefact,
     ProvisionAgreement,
@@ -39,6 +40,30 @@ DETAILS = (
     "full", "allstubs", "referencestubs", "allcompletestubs", "referencecompletestubs", "referencepartial", "raw",
 )
 REFERENCE_KEYWORDS = ("none", "parents", "parentsandsiblings", "ancestors", "children", "descendants", "all")
+
+#: Resource names that SDMX-REST allows in ``references`` but that this registry never holds.
+_NOT_HELD = frozenset({
+    "metadatastructure", "metadataflow", "reportingtaxonomy", "process", "attachmentconstraint",
+    "metadataconstraint", "transformationscheme", "rulesetscheme", "userdefinedoperatorscheme",
+    "customtypescheme", "namepersonalisationscheme", "namealiasscheme", "vtlmappingscheme",
+    "conceptschememap", "categoryschememap", "organisationschememap", "reportingtaxonomymap",
+    "metadataproviderscheme", "metadataprovisionagreement", "conceptschemes",
+})
+_ORG_SCHEMES = frozenset({
+    ArtefactType.AGENCY_SCHEME, ArtefactType.DATA_PROVIDER_SCHEME, ArtefactType.DATA_CONSUMER_SCHEME,
+    ArtefactType.ORGANISATION_UNIT_SCHEME,
+})
+
+
+def types_for_reference(name: str) -> frozenset[ArtefactType]:
+    """The stored types a ``references=<resource>`` value selects (empty for types never held)."""
+    if name in _NOT_HELD:
+        return frozenset()
+    if name == "organisationscheme":
+        return _ORG_SCHEMES
+    if name in ("actualconstraint", "allowedconstraint"):
+        return frozenset({ArtefactType.CONTENT_CONSTRAINT})
+    return frozenset({ArtefactType.from_rest(name)})  # raises InvalidReference (400) for unknown names
 
 
 @dataclass(slots=True)
@@ -59,7 +84,7 @@ class StructureQuery:
             raise InvalidRequest(f"Invalid detail {self.detail!r}; expected one of {', '.join(DETAILS)}")
         for r in self.references:
             if r not in REFERENCE_KEYWORDS:
-                ArtefactType.from_rest(r)  # raises InvalidReference for unknown names
+                types_for_reference(r)
 
 
 class _Graph:
@@ -131,9 +156,10 @@ def _related(graph: _Graph, matches: list[MaintainableArtefact], references: Seq
         elif kind == "descendants":
             add(graph.closure(matches, "children"))
         else:
-            wanted = ArtefactType.from_rest(kind)
-            add(a for a in graph.closure(matches, "children") if a.type is wanted)
-            add(a for a in graph.closure(matches, "parents") if a.type is wanted)
+            wanted = types_for_reference(kind)
+            if wanted:
+                add(a for a in graph.closure(matches, "children") if a.type in wanted)
+                add(a for a in graph.closure(matches, "parents") if a.type in wanted)
     own = {m.ref for m in matches}
     return [a for ref, a in out.items() if ref not in own]
 
@@ -190,6 +216,11 @@ def execute(session: Session, query: StructureQuery, *, structure_url: str | Non
                 sub = _restrict_items(m, wanted)
                 if sub.items:
                     restricted.append(sub)
+            elif isinstance(m, HierarchicalCodelist):
+                # The items of an HCL (SDMX-REST v1 item queries) are its hierarchies.
+                hierarchies = [h for h in m.hierarchies if h.id in wanted]
+                if hierarchies:
+                    restricted.append(dataclasses.replace(m, hierarchies=hierarchies))
         matches = restricted
     if not matches:
         raise NotFound("No structures match the query")
