@@ -41,7 +41,7 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     from api.health import bp as health_bp
 
     app.register_blueprint(health_bp)
-    for name in ("api.structure.blueprint", "api.submissions.blueprint", "api.data.blueprint"):
+    for name in ("api.openapi", "api.structure.blueprint", "api.submissions.blueprint", "api.data.blueprint"):
         _register_optional(app, name)
     return app
 

@@ -215,6 +215,8 @@ def v2_structure(
     if rtype in _V2_NOT_HELD:
         raise NotFound(f"This registry holds no {rtype} artefacts")
     types = list(ArtefactType) if rtype == "*" else [ArtefactType.from_rest(rtype)]
+    if rtype == "*" and item is not None:
+        types = [t for t in types if t.is_item_scheme]
     refs = [r for r in request.args.get("references", "none").split(",") if r] or ["none"]
     query = StructureQuery(
         types=types,
