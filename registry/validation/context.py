@@ -121,6 +121,24 @@ class Context:
                 if checker is not None:
                     self.checkers[self.measure_id] = checker
 
+        #: Attribute id -> [(allowed values, constraint label)] from the Allowed constraints' included
+        #: cube regions (union over the regions of one constraint; every constraint must hold).
+        self.attr_allowed: dict[str, list[tuple[frozenset[str], str]]] = {}
+        for c in structure.constraints:
+            if c.role == "Actual":
+                continue
+            per: dict[str, set[str]] = {}
+            for region in c.cube_regions:
+                for cid, cv in region.components.items():
+                    if (cv.is_attribute or cid in self.attr_ids) and region.include and cv.include:
+                        per.setdefault(cid, set()).update(cv.values)
+            for a, vals in per.items():
+                self.attr_allowed.setdefault(a, []).append((frozenset(vals), c.ref.short))
+
+    def attr_pair_allowed(self, attr: str, value: str) -> bool:
+        """True when the attribute constraints allow ``value``."""
+        return all(value in vals for vals, _ in self.attr_allowed.get(attr, ()))
+
     def key_str(self, key: Key) -> str:
         """The dot-joined series key."""
         return ".".join(v or "" for v in key)
@@ -156,6 +174,33 @@ def _freq_dimension(dsd: Any) -> str | None:
     return None
 
 
+#: Pairs remembered per learned set (dimension pairs per FREQ value; attribute pairs).
+LEARN_LIMIT = 200_000
+
+
+class Learned:
+    """(component, value) pairs known to be valid, shared by the checks of one run.
+
+    A pair is added (by the representation check) once its value passed the codelist, the text format,
+    the time-period format and FREQ consistency (dimension pairs are kept per FREQ value) and the
+    attribute constraints.  ``Batch.dirty()`` lists the observations with any pair not (yet) known,
+    with one C-level subset test per map (``obs.dims.items() <= ok``); only those take the slow paths
+    of the structure, representation and attribute-constraint checks.  Each set holds at most
+    ``LEARN_LIMIT`` pairs (free-text values beyond it are simply re-checked every time).
+    """
+
+    def __init__(self) -> None:
+        self.ok_dims: dict[str | None, set[tuple[str, str]]] = {}
+        self.ok_attrs: set[tuple[str, str]] = set()
+
+    def dims_for(self, freq: str | None) -> set[tuple[str, str]]:
+        """The learned dimension pairs for one FREQ value."""
+        ok = self.ok_dims.get(freq)
+        if ok is None:
+            ok = self.ok_dims[freq] = set()
+        return ok
+
+
 @dataclass(slots=True)
 class Batch:
     """One chunk as the checks see it."""
@@ -166,8 +211,10 @@ class Batch:
     start: int
     #: True for the first chunk of a data set.
     new_dataset: bool
+    learned: Learned = field(default_factory=Learned)
     _keys: list[Key] | None = None
     _periods: list[str | None] | None = None
+    _dirty: list[int] | None = None
 
     @property
     def dataset(self) -> DataSetInfo:
@@ -192,6 +239,89 @@ class Batch:
             self._periods = [o.dims.get(tid) for o in self.chunk.observations] if tid else \
                 [None] * len(self.chunk.observations)
         return self._periods
+
+
+    def dirty(self) -> list[int]:
+        """Indices of the observations with a (component, value) pair not known to be valid.
+
+        Every observation of a series whose key or attributes are not all known is dirty too.
+        """
+        if self._dirty is None:
+            self._dirty = _dirty(self.chunk.observations, self.learned, self.ctx.freq_id)
+        return self._dirty
+
+
+    def refine_dirty(self) -> None:
+        """Drop from ``dirty()`` the observations whose pairs were all learned meanwhile (called by
+        the representation check after its pass, so later checks examine only real suspects)."""
+        if not self._dirty:
+            return
+        obs = self.chunk.observations
+        learned = self.learned
+        oka = learned.ok_attrs
+        fid = self.ctx.freq_id
+        out = []
+        last = None
+        series_ok = False
+        ok: set[tuple[str, str]] = set()
+        for i in self._dirty:
+            o = obs[i]
+            s = o.series
+            if s is not last:
+                last = s
+                series_ok = self.clean(o, series_only=True)
+                ok = learned.dims_for(s.key.get(fid) if fid else None)
+            if not series_ok:
+                out.append(i)
+                continue
+            dims = o.dims
+            fok = learned.dims_for(dims.get(fid)) if fid and fid in dims else ok
+            if not (dims.items() <= fok) or not (o.attrs.items() <= oka):
+                out.append(i)
+        self._dirty = out
+
+    def clean(self, o: Any, series_only: bool = False) -> bool:
+        """True when every pair of ``o`` (and its series) is now known (re-test of a dirty observation
+        after pairs were learned earlier in the same batch)."""
+        learned = self.learned
+        fid = self.ctx.freq_id
+        s = o.series
+        oka = learned.ok_attrs
+        if series_only:
+            return s.key.items() <= learned.dims_for(s.key.get(fid) if fid else None) and s.attrs.items() <= oka
+        freq = (s.key.get(fid) or o.dims.get(fid)) if fid else None
+        ok = learned.dims_for(freq)
+        return (s.key.items() <= ok and o.dims.items() <= ok and s.attrs.items() <= oka
+                and o.attrs.items() <= oka)
+
+
+def _dirty(observations: list[Any], learned: Learned, freq_id: str | None) -> list[int]:
+    out: list[int] = []
+    append = out.append
+    ok_attrs = learned.ok_attrs
+    dims_for = learned.dims_for
+    last: Series | None = None
+    ok: set[tuple[str, str]] = set()
+    bad_series = False
+    flat = False
+    for i, o in enumerate(observations):
+        s = o.series
+        if s is not last:
+            last = s
+            freq = s.key.get(freq_id) if freq_id else None
+            flat = freq is None and freq_id is not None
+            ok = dims_for(freq)
+            bad_series = not (s.key.items() <= ok) or not (s.attrs.items() <= ok_attrs)
+        if bad_series:
+            append(i)
+            continue
+        dims = o.dims
+        if flat:
+            ok = dims_for(dims.get(freq_id))  # type: ignore[arg-type]
+        attrs = o.attrs
+        if not (dims.items() <= ok) or (attrs and not (attrs.items() <= ok_attrs)):
+            append(i)
+    return out
 
 
 def _full_keys(observations: list[Any], key_dims: tuple[str, ...]) -> list[Key]:

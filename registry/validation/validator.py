@@ -37,7 +37,7 @@ from registry.validation.checks import (
     StructureCheck,
 )
 from registry.validation.checks.duplicates import ExistingHook
-from registry.validation.context import Batch, Check, Context, ValidationOptions
+from registry.validation.context import Batch, Check, Context, Learned, ValidationOptions
 from registry.validation.findings import CATALOGUE, ERROR, Finding, Rule
 from registry.validation.report import RejectedRows, Report
 from registry.validation.rules import RuleSet
@@ -98,7 +98,8 @@ class Validator:
         self.ctx = Context(structure, codelists, options)
         self.existing = existing
         if checks is None:
-            checks = [MessageCheck, StructureCheck, RepresentationCheck, ConstraintCheck, AttributeCheck,
+            # Representation first: it learns the valid pairs the others' slow paths re-test.
+            checks = [MessageCheck, RepresentationCheck, StructureCheck, ConstraintCheck, AttributeCheck,
                       lambda: DuplicateCheck(existing)]
             if rules is not None:
                 checks.append(lambda: ContentCheck(rules))
@@ -125,6 +126,7 @@ class Validator:
                 run.note(f)
                 yield f
         ordinal = 0
+        learned = Learned()
         last_ds: DataSetInfo | None = None
         stop_errors = opts.stop_after_errors
         max_obs = opts.max_observations
@@ -138,7 +140,7 @@ class Validator:
                     chunk = DataChunk(chunk.dataset, chunk.observations[: max(0, max_obs - ordinal)],
                                       chunk.empty_series)
                     run.partial = True
-                batch = Batch(chunk, ctx, ordinal, new_ds)
+                batch = Batch(chunk, ctx, ordinal, new_ds, learned)
                 for check in checks:
                     for f in check.chunk(batch):
                         run.note(f)

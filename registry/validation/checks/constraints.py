@@ -176,37 +176,47 @@ class ConstraintCheck(Check):
         if not self.compiled:
             return
         keys = batch.keys()
-        periods = batch.periods() if self.uses_time else None
         cache = self.cache
-        pcache = self.pcache
-        attr_cons = self.attr_cons
         last_key: Key | None = None
         problems: list[Problem] = []
-        for i, o in enumerate(batch.chunk.observations):
-            key = keys[i]
+        for i, key in enumerate(keys):
             if key is not last_key:
                 last_key = key
                 problems = cache[key] if key in cache else self._remember(key)
             if problems:
                 for code, params in problems:
                     yield Finding.make(CATALOGUE[code], **obs_location(batch, i, key, **params))
-            if periods is not None:
-                p = periods[i]
+        if self.uses_time:
+            periods = batch.periods()
+            pcache = self.pcache
+            bad = set()
+            for p in set(periods):
                 pp = pcache.get(p)
                 if pp is None:
                     pp = self._period_problems(p)
                     if len(pcache) < _CACHE_LIMIT:
                         pcache[p] = pp
-                for code, params in pp:
-                    yield Finding.make(CATALOGUE[code], **obs_location(batch, i, key, value=p, **params))
-            if attr_cons:
-                s_attrs, o_attrs = o.series.attrs, o.attrs
-                for a, allowed, label in attr_cons:
-                    v = o_attrs.get(a) or s_attrs.get(a)
-                    if v is not None and v not in allowed:
-                        yield Finding.make(CATALOGUE["VAL-405"], **obs_location(
-                            batch, i, key, component=a, value=v, constraint=label,
-                            expected=", ".join(sorted(allowed)[:12])))
+                if pp:
+                    bad.add(p)
+            if bad:
+                for i, p in enumerate(periods):
+                    if p in bad:
+                        for code, params in pcache.get(p) or self._period_problems(p):
+                            yield Finding.make(CATALOGUE[code], **obs_location(batch, i, keys[i], value=p,
+                                                                               **params))
+        if self.attr_cons:
+            # Attribute pairs are learned only when the constraints allow them, so only observations
+            # with a pair not yet known can break an attribute constraint.
+            obs = batch.chunk.observations
+            ctx = self.ctx
+            for i in batch.dirty():
+                o = obs[i]
+                for a, v in (*o.series.attrs.items(), *o.attrs.items()):
+                    for allowed, label in ctx.attr_allowed.get(a, ()):
+                        if v not in allowed:
+                            yield Finding.make(CATALOGUE["VAL-405"], **obs_location(
+                                batch, i, keys[i], component=a, value=v, constraint=label,
+                                expected=", ".join(sorted(allowed)[:12])))
 
     def _remember(self, key: Key) -> list[Problem]:
         problems = self._key_problems(key)

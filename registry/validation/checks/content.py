@@ -6,12 +6,13 @@ per ``Series`` when they are all given at series or data set level (series layou
 per observation with a bounded cache keyed by the tuple of those values (flat layouts).
 
 Set rules (additivity, coherence) need observations that may be anywhere in the file.  They use an
-accumulator keyed by ``(component position, data set, key without that component, period)`` whose value
-is ``[rule bit mask, {code: value}]`` holding only the codes the rules name (total, parts, lesser,
-greater).  Memory bound: one group per distinct (other dimensions, period) and component, about
-300 bytes plus ~70 bytes per stored code; ``max_content_groups`` (default 1 M groups, ≈ 0.5 GB worst
-case, typically far less since most keys share groups) caps it, and ``VAL-790`` then warns that later
-groups were not checked.  Groups are evaluated in ``end()``.
+accumulator: for each *group prefix* ``(component position, data set, key without that component)``
+one dict ``{(code, period): value}`` holding only the codes the rules name (total, parts, lesser,
+greater), plus the bit mask of the rules that apply.  The dict of a prefix is fetched once per series,
+so per observation the work is one store per grouped component.  Memory bound: about 120 bytes per
+stored value (tuple key, float, dict slot); ``max_content_groups`` (default 1 M stored values, about
+120 MB) caps it, and ``VAL-790`` then warns that later values were not checked.  Groups are evaluated
+in ``end()``.
 """
 
 from __future__ import annotations
@@ -84,7 +85,9 @@ class ContentCheck(Check):
         self.cache: dict[tuple[str | None, ...], _Active] = {}
         self.groups: dict[tuple[Any, ...], list[Any]] = {}
         self.group_limit = ctx.options.max_content_groups
+        self.stored = 0
         self.full = False
+        self.warned = False
         return iter(())
 
     # --- activation --------------------------------------------------------------------------------------
@@ -131,6 +134,18 @@ class ContentCheck(Check):
 
     # --- per batch ---------------------------------------------------------------------------------------
 
+    def _sinks(self, act: _Active, key: Key, ds_index: int) -> list[tuple[dict[Any, float], str]]:
+        """The accumulator dicts (one per grouped component) an observation with ``key`` feeds."""
+        out = []
+        for pos, code, mask in act.groups:
+            prefix = (pos, ds_index, key[:pos] + (None,) + key[pos + 1:])
+            g = self.groups.get(prefix)
+            if g is None:
+                g = self.groups[prefix] = [0, {}]
+            g[0] |= mask
+            out.append((g[1], code))
+        return out
+
     def chunk(self, batch: Batch) -> Iterator[Finding]:
         if not self.enabled or batch.dataset.action == "Delete":
             return
@@ -138,51 +153,80 @@ class ContentCheck(Check):
         needed = self.needed
         keys = batch.keys()
         periods = batch.periods()
-        last: Series | None = None
-        act: _Active | None = None
-        per_obs = False
-        last_key: Key | None = None
-        prefixes: list[tuple[tuple[Any, ...], str, int]] = []
         ds_index = ds.index
+        last: Series | None = None
+        act = _Active()
+        per_obs = False
+        nan = _NAN
+        lo = hi = nan
+        integ = dom = False
+        req: frozenset[str] = frozenset()
+        other = False
+        sinks: list[tuple[dict[Any, float], str]] = []
+        stored = self.stored
+        limit = self.group_limit
         for i, o in enumerate(batch.chunk.observations):
             s = o.series
-            if s is not last:
-                last = s
-                sv = self._series_values(s, ds)
-                per_obs = sv is None
-                if sv is not None:
-                    act = self._lookup(sv)
-            if per_obs:
-                od, oa, sk, sa, da = o.dims, o.attrs, s.key, s.attrs, ds.attrs
-                act = self._lookup(tuple(od.get(c) or oa.get(c) or sk.get(c) or sa.get(c) or da.get(c)
-                                         for c in needed))
-            assert act is not None
-            if act.any_row:
-                yield from self._row(batch, i, o, act)
-            if act.groups:
-                key = keys[i]
-                if key is not last_key or per_obs:
-                    last_key = key
-                    prefixes = [((pos, ds_index, key[:pos] + (None,) + key[pos + 1:]), code, mask)
-                                for pos, code, mask in act.groups]
-                self._accumulate(o.value, prefixes, periods[i])
-        if self.full and not getattr(self, "_warned", False):
-            self._warned = True
+            if s is not last or per_obs:
+                if s is not last:
+                    last = s
+                    sv = self._series_values(s, ds)
+                    per_obs = sv is None
+                if per_obs:
+                    od, oa, sk, sa, da = o.dims, o.attrs, s.key, s.attrs, ds.attrs
+                    sv = tuple(od.get(c) or oa.get(c) or sk.get(c) or sa.get(c) or da.get(c) for c in needed)
+                act = self._lookup(sv)  # type: ignore[arg-type]
+                dom = bool(act.domain)
+                if dom:
+                    lo = max((r.min for r in act.domain if r.min is not None), default=-math.inf)
+                    hi = min((r.max for r in act.domain if r.max is not None), default=math.inf)
+                    integ = any(r.integer for r in act.domain)
+                req = frozenset(r.attribute for r in act.required
+                                if r.attribute not in s.attrs and r.attribute not in ds.attrs)
+                other = bool(act.ratio or act.bad_allowed)
+                sinks = self._sinks(act, keys[i], ds_index) if act.groups and stored < limit else []
+            v = o.value
+            if dom or sinks:
+                if v:
+                    try:
+                        x = float(v)
+                    except ValueError:
+                        x = nan
+                else:
+                    x = nan
+                if dom and (x < lo or x > hi or (integ and x == x and not x.is_integer())):  # noqa: PLR0124
+                    yield from self._domain(batch, i, v, x, act)
+                if sinks:
+                    p = periods[i]
+                    for d, code in sinks:
+                        d[code, p] = x
+                    stored += len(sinks)
+                    if stored >= limit:
+                        self.full = True
+                        sinks = []
+            if req and not (o.attrs.keys() >= req):
+                for a in sorted(req - o.attrs.keys()):
+                    r = next(r for r in act.required if r.attribute == a)
+                    yield Finding.make(r.rule, **obs_location(batch, i, component=a))
+            if other:
+                yield from self._other(batch, i, o, act)
+        self.stored = stored
+        if self.full and not self.warned:
+            self.warned = True
             yield Finding.make(CATALOGUE["VAL-790"], limit=self.group_limit)
 
-    def _row(self, batch: Batch, i: int, o: Obs, act: _Active) -> Iterator[Finding]:
-        v = o.value
-        x = _num(v)
+    def _domain(self, batch: Batch, i: int, v: str | None, x: float, act: _Active) -> Iterator[Finding]:
+        if not v or math.isnan(x):
+            return
         for r in act.domain:
-            if v and not math.isnan(x) and ((r.integer and not x.is_integer()) or
-                                             (r.min is not None and x < r.min) or
-                                             (r.max is not None and x > r.max)):
+            if (r.integer and not x.is_integer()) or (r.min is not None and x < r.min) or \
+                    (r.max is not None and x > r.max):
                 yield Finding.make(r.rule, **obs_location(batch, i, component=self.ctx.measure_id, value=v,
                                                           expected=r.expected))
-        for r in act.required:
-            a = r.attribute
-            if a not in o.attrs and a not in o.series.attrs and a not in batch.dataset.attrs:
-                yield Finding.make(r.rule, **obs_location(batch, i, component=a))
+
+    def _other(self, batch: Batch, i: int, o: Obs, act: _Active) -> Iterator[Finding]:
+        v = o.value
+        x = _num(v)
         for r in act.ratio:
             num = _num(o.attrs.get(r.numerator) or o.series.attrs.get(r.numerator))
             den = _num(o.attrs.get(r.denominator) or o.series.attrs.get(r.denominator))
@@ -196,42 +240,62 @@ class ContentCheck(Check):
             yield Finding.make(r.rule, **obs_location(batch, i, component=r.component, value=bad,
                                                       expected=", ".join(sorted(r.values)[:15])))
 
-    def _accumulate(self, value: str | None, prefixes: list[tuple[tuple[Any, ...], str, int]],
-                    period: str | None) -> None:
-        groups = self.groups
-        x = _num(value)
-        for prefix, code, mask in prefixes:
-            gk = (prefix, period)
-            g = groups.get(gk)
-            if g is None:
-                if len(groups) >= self.group_limit:
-                    self.full = True
-                    continue
-                g = groups[gk] = [0, {}]
-            g[0] |= mask
-            g[1][code] = x
-
     # --- end: set rules ---------------------------------------------------------------------------------
 
     def end(self) -> Iterator[Finding]:
         if not self.enabled:
             return
         rules = self.set_rules
+        # Compiled forms: (is_additivity, total/greater, parts, optional parts, tolerance, per part, lesser)
+        compiled = [(True, r.total, r.parts, r.optional_parts, r.tolerance, r.tolerance_per_part, "")
+                    if isinstance(r, AdditivityRule) else
+                    (False, r.greater, (), (), r.tolerance, 0.0, r.lesser) for r in rules]
         ctx = self.ctx
-        for ((pos, ds_index, other), period), (mask, values) in self.groups.items():
-            j = 0
-            while mask:
-                if mask & 1:
+        isnan = math.isnan
+        for (pos, ds_index, other), (mask, cells) in self.groups.items():
+            by_period: dict[str | None, dict[str, float]] = {}
+            for (code, period), x in cells.items():
+                d = by_period.get(period)
+                if d is None:
+                    d = by_period[period] = {}
+                d[code] = x
+            active = [j for j in range(len(rules)) if mask >> j & 1]
+            for period, values in by_period.items():
+                for j in active:
+                    additive, top, parts, optional, tol, per_part, lesser = compiled[j]
+                    t = values.get(top)
+                    if t is None or isnan(t):
+                        continue
+                    if additive:
+                        total = 0.0
+                        n = 0
+                        for p in parts:
+                            x = values.get(p)
+                            if x is None or isnan(x):
+                                break
+                            total += x
+                            n += 1
+                        else:
+                            for p in optional:
+                                x = values.get(p)
+                                if x is not None and not isnan(x):
+                                    total += x
+                                    n += 1
+                            if abs(total - t) <= tol + per_part * n + 1e-9:
+                                continue
+                        if n < len(parts):
+                            continue
+                    else:
+                        lo = values.get(lesser)
+                        if lo is None or isnan(lo) or lo <= t + tol + 1e-9:
+                            continue
                     r = rules[j]
                     f = self._evaluate(r, values)
                     if f is not None:
-                        shown = r.total if isinstance(r, AdditivityRule) else r.greater
-                        key = other[:pos] + (shown,) + other[pos + 1:]
+                        key = other[:pos] + (top,) + other[pos + 1:]
                         f.update(dataset=ds_index, series_key=ctx.key_str(key), time_period=period,
                                  component=r.component)
                         yield Finding.make(r.rule, **f)
-                mask >>= 1
-                j += 1
 
     @staticmethod
     def _evaluate(r: AdditivityRule | CoherenceRule, values: dict[str, float]) -> dict[str, Any] | None:

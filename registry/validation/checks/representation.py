@@ -1,10 +1,12 @@
 """Representation checks (VAL-3xx): codes in codelists, text-format facets, time periods and FREQ.
 
-Speed: every (component, value) pair that has passed is remembered in a *learned set* (bounded by
-``_LEARN_LIMIT`` pairs per set), so the per-observation work for the dimensions and attributes of an
-observation is one C-level subset test, ``obs.dims.items() <= ok``.  Time periods are part of the
-dimension pairs; because whether a period is valid depends on FREQ, there is one learned set per FREQ
-value.  Only pairs not yet seen take the slow path (codelist lookup, facet checks, period parsing).
+Speed: every (component, value) pair that has passed is remembered in the run's ``Learned`` sets
+(bounded by ``_LEARN_LIMIT`` pairs per set), so the per-observation work for the dimensions and
+attributes of an observation is one C-level subset test, ``obs.dims.items() <= ok``, done once for all
+checks by ``Batch.dirty()``.  Time periods are part of the dimension pairs; because whether a period is
+valid depends on FREQ, there is one learned set per FREQ value.  Attribute pairs that an attribute
+constraint rejects are never learned (the constraint check reports them).  Only observations with a
+pair not yet known take the slow path (codelist lookup, facet checks, period parsing).
 Series keys and series attributes are checked once per ``Series`` object.  OBS_VALUE is checked with
 an inlined ``float()`` when it has no facets beyond being a number.
 
@@ -35,8 +37,6 @@ class RepresentationCheck(Check):
 
     def start(self, ctx: Context) -> Iterator[Finding]:
         self.ctx = ctx
-        self.ok_dims: dict[str | None, set[tuple[str, str]]] = {}
-        self.ok_attrs: set[tuple[str, str]] = set()
         self.kinds: dict[str, str | None] = {}
         self.suggestions: dict[tuple[str, str], str | None] = {}
         self.dims = ctx.dim_ids
@@ -109,7 +109,7 @@ class RepresentationCheck(Check):
                 continue  # unknown components are the structure check's
             problem = self._value_problem(comp, value, is_dim, freq)
             if problem is None:
-                if len(ok) < _LEARN_LIMIT:
+                if len(ok) < _LEARN_LIMIT and (is_dim or self.ctx.attr_pair_allowed(comp, value)):
                     ok.add((comp, value))
             else:
                 out.append((problem[0], comp, value, problem[1]))
@@ -128,60 +128,69 @@ class RepresentationCheck(Check):
             for code, comp, value, params in self._problems(batch.dataset.attrs, set(), False, None):
                 yield Finding.make(CATALOGUE[code], dataset=batch.dataset.index, component=comp,
                                    value=value, **params)
-        delete = batch.dataset.action == "Delete"
-        ok_dims_by_freq = self.ok_dims
-        ok_attrs = self.ok_attrs
+        obs = batch.chunk.observations
+        learned = batch.learned
+        ok_attrs = learned.ok_attrs
         freq_id = ctx.freq_id
-        plain_real = self.plain_real
-        measure_checker = self.measure_checker
-        measure_codes = self.measure_codes
-        measure_id = ctx.measure_id
+        # Dimensions and attributes: only observations with a pair not yet known to be valid.
         last: Series | None = None
         series_bad: list[tuple[str, str, str, dict[str, Any]]] = []
         series_freq: str | None = None
         ok: set[tuple[str, str]] = set()
-        for i, o in enumerate(batch.chunk.observations):
+        for i in batch.dirty():
+            o = obs[i]
             s = o.series
+            if s is last and not series_bad and series_freq is not None and o.dims.items() <= ok \
+                    and o.attrs.items() <= ok_attrs:
+                continue  # every pair was learned earlier in this batch
             if s is not last:
                 last = s
                 series_freq = s.key.get(freq_id) if freq_id else None
-                ok = ok_dims_by_freq.setdefault(series_freq, set())
+                ok = learned.dims_for(series_freq)
                 series_bad = self._problems(s.key, ok, True, series_freq)
                 series_bad += self._problems(s.attrs, ok_attrs, False, series_freq)
-            if series_bad:
-                for code, comp, value, params in series_bad:
-                    yield Finding.make(CATALOGUE[code], **obs_location(
-                        batch, i, component=comp, value=value, **params))
+            for code, comp, value, params in series_bad:
+                yield Finding.make(CATALOGUE[code], **obs_location(batch, i, component=comp, value=value, **params))
             dims = o.dims
-            if not (dims.items() <= ok):
-                if series_freq is None and freq_id and freq_id in dims:
-                    f_ok = ok_dims_by_freq.setdefault(dims[freq_id], set())
-                    if not (dims.items() <= f_ok):
-                        yield from self._check_pairs(batch, i, dims, f_ok, True, dims[freq_id])
-                else:
-                    yield from self._check_pairs(batch, i, dims, ok, True, series_freq)
-            attrs = o.attrs
-            if attrs and not (attrs.items() <= ok_attrs):
-                yield from self._check_pairs(batch, i, attrs, ok_attrs, False, None)
-            if delete:
-                continue
-            v = o.value
-            if v:
-                if plain_real:
+            if series_freq is None and freq_id and freq_id in dims:
+                f_ok = learned.dims_for(dims[freq_id])
+                yield from self._check_pairs(batch, i, dims, f_ok, True, dims[freq_id])
+            else:
+                yield from self._check_pairs(batch, i, dims, ok, True, series_freq)
+            if o.attrs:
+                yield from self._check_pairs(batch, i, o.attrs, ok_attrs, False, None)
+        batch.refine_dirty()
+        if batch.dataset.action == "Delete":
+            return
+        # The primary measure: every observation.
+        measure_id = ctx.measure_id
+        if self.plain_real:
+            for i, o in enumerate(obs):
+                v = o.value
+                if v:
                     try:
                         float(v)
-                        if "_" in v:
-                            raise ValueError(v)
                     except ValueError:
                         yield Finding.make(CATALOGUE["VAL-303"], **obs_location(
                             batch, i, component=measure_id, value=v, text_type="number"))
-                elif measure_codes is not None:
-                    if v not in measure_codes:
-                        yield Finding.make(CATALOGUE["VAL-301"], **obs_location(
-                            batch, i, component=measure_id, value=v, codelist=ctx.codelist_label[measure_id],
-                            suggestion=self._suggest(measure_id, v)))
-                elif measure_checker is not None:
-                    problem = measure_checker(v)
+                        continue
+                    if "_" in v:
+                        yield Finding.make(CATALOGUE["VAL-303"], **obs_location(
+                            batch, i, component=measure_id, value=v, text_type="number"))
+        elif self.measure_codes is not None:
+            codes = self.measure_codes
+            for i, o in enumerate(obs):
+                v = o.value
+                if v and v not in codes:
+                    yield Finding.make(CATALOGUE["VAL-301"], **obs_location(
+                        batch, i, component=measure_id, value=v, codelist=ctx.codelist_label[measure_id],
+                        suggestion=self._suggest(measure_id, v)))
+        elif self.measure_checker is not None:
+            checker = self.measure_checker
+            for i, o in enumerate(obs):
+                v = o.value
+                if v:
+                    problem = checker(v)
                     if problem is not None:
                         code, params = problem
                         yield Finding.make(CATALOGUE[code], **obs_location(

@@ -1,9 +1,10 @@
 """Structure checks (VAL-2xx): components the DSD does not define, missing key values, attachment level.
 
-Per-series facts (unknown ids in the series key and attributes, which key dimensions must come from
-the observation) are computed once per ``Series`` object.  Per observation the work is two C-level
-subset tests (``dims.keys() <= known``, ``attrs.keys() <= known``) plus one for the key dimensions the
-series does not carry.  Errors are reported per observation so counts do not depend on the layout
+Only *suspect* observations are examined: those with a (component, value) pair not yet known to be
+valid (``Batch.dirty()``, shared with the representation check: a pair is only learned once its
+component is known and its value valid) and those whose full key or period is incomplete (a ``None``
+in the key tuple, computed once per series, or in the period list).  Clean observations cost nothing
+here beyond one identity test per observation.  Errors are reported per observation so counts do not depend on the layout
 (a flat SDMX-CSV file and a series-layout XML file with the same data give the same counts);
 attachment-level warnings are reported once per series.
 """
@@ -42,29 +43,46 @@ class StructureCheck(Check):
         return m[0] if m else None
 
     def chunk(self, batch: Batch) -> Iterator[Finding]:
-        ctx = self.ctx
-        ds = batch.dataset
         if batch.new_dataset:
             yield from self._dataset(batch)
-        known_dims, known_attrs = self.known_dims, self.known_attrs
-        all_dims = self.all_dims
+        obs = batch.chunk.observations
+        keys = batch.keys()
+        # Suspects: observations with a pair not known to be valid (unknown ids are never learned),
+        # and those whose key or period is incomplete.
+        suspects = set(batch.dirty())
+        if self.ctx.time_id is not None:
+            periods = batch.periods()
+            if None in periods:
+                suspects.update(i for i, p in enumerate(periods) if p is None)
         last: Series | None = None
+        last_key = None
+        incomplete = False
+        for i, o in enumerate(obs):
+            s = o.series
+            if s is not last:
+                last = s
+                if s.attrs:
+                    yield from self._series_levels(batch, i, s)
+            k = keys[i]
+            if k is not last_key:
+                last_key = k
+                incomplete = None in k
+            if incomplete:
+                suspects.add(i)
+        known_dims, known_attrs = self.known_dims, self.known_attrs
+        last = None
         need: frozenset[str] = frozenset()
         series_problems: list[tuple[str, str]] = []
-        for i, o in enumerate(batch.chunk.observations):
+        for i in sorted(suspects):
+            o = obs[i]
             s = o.series
             if s is not last:
                 last = s
                 skeys = s.key.keys()
-                need = frozenset(d for d in all_dims if d not in skeys)
+                need = frozenset(d for d in self.all_dims if d not in skeys)
                 series_problems = [(d, "dim") for d in skeys if d not in known_dims]
                 series_problems += [(a, "attr") for a in s.attrs if a not in known_attrs]
-                yield from self._series_levels(batch, i, s)
-            dims = o.dims
-            if series_problems or not (dims.keys() <= known_dims) or not (o.attrs.keys() <= known_attrs) \
-                    or (need and not (need <= dims.keys())):
-                yield from self._observation(batch, i, o, need, series_problems)
-
+            yield from self._observation(batch, i, o, need, series_problems)
 
     def _observation(self, batch: Batch, i: int, o: object, need: frozenset[str],
                      series_problems: list[tuple[str, str]]) -> Iterator[Finding]:
