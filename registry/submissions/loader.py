@@ -13,7 +13,9 @@ SDMX actions (SDMX 2.1 section 3A "Data set action", SDMX-CSV 2.0 ``ACTION``):
   their stored values (observation and series level), and an absent value keeps the stored value;
 * ``delete`` (``Delete``, ``D``): closes the current observations named: one period of a series (key
   and period), a whole series (key without period), or every series matching a partial key (empty
-  dimensions are wildcards).  Closed rows stay as history; nothing is physically deleted.
+  dimensions are wildcards).  Only observations the same provider loaded are closed.  Closed rows
+  stay as history; nothing is physically deleted.  (Deleting single attributes is not supported: a
+  delete row removes the observation.)
 
 The submission's action applies to every data set, except that rows or data sets that say ``Delete``
 in the file are deletions whatever the submission's action.
@@ -346,19 +348,20 @@ class Loader:
     def _flush_deletes(self) -> None:
         deletes = self._deletes
         self._deletes = []
-        ph, dt = self._ph, self._dt
+        ph, dt, prov = self._ph, self._dt, self.provider
         one, whole = [], []
         for key, period in deletes:
             for spk in self._matching_series(key):
                 if period is None:
-                    whole.append((dt, spk))
+                    whole.append((dt, spk, prov))
                 else:
-                    one.append((dt, spk, period))
+                    one.append((dt, spk, prov, period))
+        # Only the provider's own observations are closed: a wildcard never reaches other providers' data.
+        own = f"superseded_at IS NULL AND series_pk = {ph} AND provider IS NOT DISTINCT FROM {ph}" \
+            if self.is_pg else f"superseded_at IS NULL AND series_pk = {ph} AND provider IS {ph}"
         for sql, params in (
-            (f"UPDATE observation SET superseded_at = {ph} WHERE superseded_at IS NULL AND series_pk = {ph} "
-             f"AND time_period = {ph}", one),
-            (f"UPDATE observation SET superseded_at = {ph} WHERE superseded_at IS NULL AND series_pk = {ph}",
-             whole),
+            (f"UPDATE observation SET superseded_at = {ph} WHERE {own} AND time_period = {ph}", one),
+            (f"UPDATE observation SET superseded_at = {ph} WHERE {own}", whole),
         ):
             for p in params:  # one statement each: rowcount is reliable on every driver
                 self.stats.deleted += max(0, self.conn.exec_driver_sql(sql, p).rowcount)

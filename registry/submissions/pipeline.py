@@ -52,8 +52,11 @@ log = logging.getLogger("idac.submissions")
 #: Terminal states of a submission.
 DONE = frozenset({"loaded", "rejected", "failed"})
 #: Rules that do not apply to deletions: a delete names keys (empty dimensions are wildcards) and
-#: needs neither values nor attributes.
-_DELETE_RELAXED = ("VAL-202", "VAL-205", "VAL-501", "VAL-502", "VAL-503", "VAL-504", "VAL-601", "VAL-602")
+#: needs neither values nor attributes; a wildcard key may touch an excluded region, where nothing is
+#: stored anyway.  The allowed regions (VAL-401/403) still apply, and the loader only closes the
+#: provider's own observations.
+_DELETE_RELAXED = ("VAL-202", "VAL-205", "VAL-402", "VAL-404", "VAL-501", "VAL-502", "VAL-503", "VAL-504",
+                   "VAL-601", "VAL-602")
 
 Progress = Callable[[int], None]
 
