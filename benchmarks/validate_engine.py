@@ -23,10 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from validation.fixtures import cl_ref, codelists, dataset, rules, structure  # noqa: E402
+
 from registry.formats.base import DataChunk, Obs, Series  # noqa: E402
 from registry.sdmx.model import Code, Codelist  # noqa: E402
 from registry.validation import Validator  # noqa: E402
-from validation.fixtures import cl_ref, codelists, dataset, rules, structure  # noqa: E402
 
 AREAS = [f"A{i:03d}" for i in range(250)]
 INDICATORS = ["IDAC_STK_REF", "IDAC_FLW_ASY_APP"]
@@ -59,12 +60,26 @@ def generate(n: int, flat: bool, batch: int = 5000) -> Iterator[DataChunk]:
                 for age, wa in AGES.items():
                     for acc, wc in ACCS.items():
                         value = str(ws * wa * wc * (ai + 1))
-                        key = {"FREQ": "A", "REF_AREA": area, "INDICATOR": ind, "SEX": sex, "AGE": age,
-                               "ACCOMPANIMENT": acc}
-                        sattrs = {"UNIT_MEASURE": "PS", "SOURCE_TYPE": "ADMIN_BORDER", "UNIT_MULT": "0"}
+                        key = {
+                            "FREQ": "A",
+                            "REF_AREA": area,
+                            "INDICATOR": ind,
+                            "SEX": sex,
+                            "AGE": age,
+                            "ACCOMPANIMENT": acc,
+                        }
+                        sattrs = {
+                            "UNIT_MEASURE": "PS",
+                            "SOURCE_TYPE": "ADMIN_BORDER",
+                            "UNIT_MULT": "0",
+                        }
                         s = flat_series if flat else Series(key=key, attrs=sattrs)
                         for p in PERIODS:
-                            attrs = {"OBS_STATUS": "A", "CONF_STATUS": "F", "TIME_DETAIL": f"{p}-12-31"}
+                            attrs = {
+                                "OBS_STATUS": "A",
+                                "CONF_STATUS": "F",
+                                "TIME_DETAIL": f"{p}-12-31",
+                            }
                             if flat:
                                 o = Obs(s, {**key, "TIME_PERIOD": p}, value, {**sattrs, **attrs})
                             else:
@@ -103,8 +118,10 @@ def main() -> None:
     peak = tracemalloc.get_traced_memory()[1] if args.memory else None
     t_val = max(t_all - t_gen, 1e-9)
     layout = "flat" if args.flat else "series"
-    print(f"layout={layout} rules={'no' if args.no_rules else 'yes'} observations={report.observations} "
-          f"series={report.series} errors={report.errors} warnings={report.warnings} rules_hit={report.rules}")
+    print(
+        f"layout={layout} rules={'no' if args.no_rules else 'yes'} observations={report.observations} "
+        f"series={report.series} errors={report.errors} warnings={report.warnings} rules_hit={report.rules}"
+    )
     print(f"generation only: {n / t_gen:,.0f} obs/s ({t_gen:.2f} s)")
     print(f"generation + validation: {n / t_all:,.0f} obs/s ({t_all:.2f} s)")
     print(f"validator alone: {n / t_val:,.0f} obs/s ({t_val:.2f} s)")

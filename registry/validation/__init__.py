@@ -11,5 +11,15 @@ from registry.validation.report import Report, ReportSchema
 from registry.validation.rules import RuleSet, load_rules, parse_rules
 from registry.validation.validator import Validator
 
-__all__ = ["CATALOGUE", "Finding", "Report", "ReportSchema", "Rule", "RuleSet", "ValidationOptions", "Validator",
-           "load_rules", "parse_rules"]
+__all__ = [
+    "CATALOGUE",
+    "Finding",
+    "Report",
+    "ReportSchema",
+    "Rule",
+    "RuleSet",
+    "ValidationOptions",
+    "Validator",
+    "load_rules",
+    "parse_rules",
+]

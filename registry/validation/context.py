@@ -82,9 +82,12 @@ class Context:
         #: Ids allowed in attribute maps: attributes and the non-primary measures (SDMX 3.0).
         self.attr_like_ids = self.attr_ids | self.other_measures
         self.attr_level = {a.id: _level(a, self.key_dims) for a in dsd.attributes}
-        self.mandatory = {lvl: frozenset(a.id for a in dsd.attributes
-                                         if a.mandatory and self.attr_level[a.id] == lvl)
-                          for lvl in (DATASET, SERIES, OBSERVATION)}
+        self.mandatory = {
+            lvl: frozenset(
+                a.id for a in dsd.attributes if a.mandatory and self.attr_level[a.id] == lvl
+            )
+            for lvl in (DATASET, SERIES, OBSERVATION)
+        }
         self.freq_id = _freq_dimension(dsd)
         #: Component id -> allowed codes, for enumerated components whose codelist is available.
         self.codes: dict[str, frozenset[str]] = {}
@@ -113,11 +116,18 @@ class Context:
                     self.checkers[comp.id] = checker
         if self.measure_id not in self.checkers and self.measure_id not in self.codes:
             prim_rep = primary.local_representation if primary else None
-            if prim_rep is None or prim_rep.text_format is None or prim_rep.text_format.text_type is None:
+            if (
+                prim_rep is None
+                or prim_rep.text_format is None
+                or prim_rep.text_format.text_type is None
+            ):
                 # SDMX 2.1: a primary measure without representation is a number in practice (IDAC
                 # uses Double); a non-numeric OBS_VALUE cannot be aggregated or checked.
-                checker = compile_text_format(self.measure_id, prim_rep.text_format if prim_rep else None,
-                                              default_type="Double")
+                checker = compile_text_format(
+                    self.measure_id,
+                    prim_rep.text_format if prim_rep else None,
+                    default_type="Double",
+                )
                 if checker is not None:
                     self.checkers[self.measure_id] = checker
 
@@ -236,10 +246,12 @@ class Batch:
         """The time period of every observation (None without a time dimension or value)."""
         if self._periods is None:
             tid = self.ctx.time_id
-            self._periods = [o.dims.get(tid) for o in self.chunk.observations] if tid else \
-                [None] * len(self.chunk.observations)
+            self._periods = (
+                [o.dims.get(tid) for o in self.chunk.observations]
+                if tid
+                else [None] * len(self.chunk.observations)
+            )
         return self._periods
-
 
     def dirty(self) -> list[int]:
         """Indices of the observations with a (component, value) pair not known to be valid.
@@ -249,7 +261,6 @@ class Batch:
         if self._dirty is None:
             self._dirty = _dirty(self.chunk.observations, self.learned, self.ctx.freq_id)
         return self._dirty
-
 
     def refine_dirty(self) -> None:
         """Drop from ``dirty()`` the observations whose pairs were all learned meanwhile (called by
@@ -288,11 +299,18 @@ class Batch:
         s = o.series
         oka = learned.ok_attrs
         if series_only:
-            return s.key.items() <= learned.dims_for(s.key.get(fid) if fid else None) and s.attrs.items() <= oka
+            return bool(
+                s.key.items() <= learned.dims_for(s.key.get(fid) if fid else None)
+                and s.attrs.items() <= oka
+            )
         freq = (s.key.get(fid) or o.dims.get(fid)) if fid else None
         ok = learned.dims_for(freq)
-        return (s.key.items() <= ok and o.dims.items() <= ok and s.attrs.items() <= oka
-                and o.attrs.items() <= oka)
+        return bool(
+            s.key.items() <= ok
+            and o.dims.items() <= ok
+            and s.attrs.items() <= oka
+            and o.attrs.items() <= oka
+        )
 
 
 def _dirty(observations: list[Any], learned: Learned, freq_id: str | None) -> list[int]:
@@ -317,7 +335,7 @@ def _dirty(observations: list[Any], learned: Learned, freq_id: str | None) -> li
             continue
         dims = o.dims
         if flat:
-            ok = dims_for(dims.get(freq_id))  # type: ignore[arg-type]
+            ok = dims_for(dims.get(freq_id))
         attrs = o.attrs
         if not (dims.items() <= ok) or (attrs and not (attrs.items() <= ok_attrs)):
             append(i)
@@ -383,7 +401,11 @@ def obs_location(batch: Batch, i: int, key: Key | None = None, **params: Any) ->
         key = batch.keys()[i]
     tid = ctx.time_id
     return {
-        "line": o.line, "column": o.column, "row": batch.start + i + 1,
-        "dataset": batch.chunk.dataset.index, "series_key": ctx.key_str(key),
-        "time_period": o.dims.get(tid) if tid else None, **params,
+        "line": o.line,
+        "column": o.column,
+        "row": batch.start + i + 1,
+        "dataset": batch.chunk.dataset.index,
+        "series_key": ctx.key_str(key),
+        "time_period": o.dims.get(tid) if tid else None,
+        **params,
     }

@@ -53,7 +53,10 @@ class Rule:
             text = template.format_map(_Params(params))
             if hint and params.get("suggestion"):
                 text += hint.format_map(_Params(params))
-        except (ValueError, IndexError):  # a malformed template in a rules file must not break a run
+        except (
+            ValueError,
+            IndexError,
+        ):  # a malformed template in a rules file must not break a run
             text = f"{template} {params}"
         return text
 
@@ -116,9 +119,14 @@ class Finding:
     def location(self) -> dict[str, Any]:
         """The location fields that are set."""
         loc = {
-            "line": self.line, "column": self.column, "row": self.row, "dataset": self.dataset,
-            "series_key": self.series_key, "time_period": self.time_period,
-            "component": self.component, "value": self.value,
+            "line": self.line,
+            "column": self.column,
+            "row": self.row,
+            "dataset": self.dataset,
+            "series_key": self.series_key,
+            "time_period": self.time_period,
+            "component": self.component,
+            "value": self.value,
         }
         return {k: v for k, v in loc.items() if v is not None}
 
@@ -133,153 +141,310 @@ class Finding:
         return cls(rule, params, rule.severity, **loc)
 
 
-_LOCATION_KEYS = ("line", "column", "row", "dataset", "series_key", "time_period", "component", "value")
+_LOCATION_KEYS = (
+    "line",
+    "column",
+    "row",
+    "dataset",
+    "series_key",
+    "time_period",
+    "component",
+    "value",
+)
 
 
-def _r(code: str, severity: Severity, title: str, en: str, es: str, hint_en: str = "", hint_es: str = "") -> Rule:
+def _r(
+    code: str,
+    severity: Severity,
+    title: str,
+    en: str,
+    es: str,
+    hint_en: str = "",
+    hint_es: str = "",
+) -> Rule:
     return Rule(code, severity, title, en, es, hint_en, hint_es)
 
 
 _DID_YOU_MEAN = (" Did you mean '{suggestion}'?", " ¿Quiso decir '{suggestion}'?")
 
 #: The built-in catalogue.  Content rules (VAL-7xx) come from the rules file.
-CATALOGUE: dict[str, Rule] = {r.code: r for r in (
-    # --- VAL-1xx message and run -----------------------------------------------------------------------
-    _r("VAL-101", ERROR, "Unreadable message",
-       "The message cannot be read: {detail}. Fix the file and submit it again.",
-       "No se puede leer el mensaje: {detail}. Corrija el archivo y vuelva a enviarlo."),
-    _r("VAL-102", ERROR, "Wrong structure",
-       "Data set {dataset} refers to {found}, but it is validated against {expected}. "
-       "Use the structure of the dataflow you report to.",
-       "El conjunto de datos {dataset} hace referencia a {found}, pero se valida con {expected}. "
-       "Use la estructura del flujo de datos al que informa."),
-    _r("VAL-103", WARNING, "No observations",
-       "The message contains no observations.",
-       "El mensaje no contiene observaciones."),
-    _r("VAL-104", WARNING, "Validation stopped early",
-       "Validation stopped after {limit} {what}; the rest of the file was not checked.",
-       "La validación se detuvo después de {limit} {what}; el resto del archivo no se revisó."),
-    _r("VAL-105", WARNING, "Codelist not available",
-       "Codelist {codelist} of component {component} is not available; its codes were not checked.",
-       "La lista de códigos {codelist} del componente {component} no está disponible; "
-       "sus códigos no se revisaron."),
-    # --- VAL-2xx structure -----------------------------------------------------------------------------
-    _r("VAL-201", ERROR, "Unknown dimension",
-       "Dimension '{component}' is not defined in {dsd}. Remove it or rename it to one of: {expected}.",
-       "La dimensión '{component}' no está definida en {dsd}. Elimínela o use una de: {expected}."),
-    _r("VAL-202", ERROR, "Missing dimension",
-       "The key has no value for dimension {component} of {dsd}; every observation needs a value "
-       "for each of: {expected}.",
-       "La clave no tiene valor para la dimensión {component} de {dsd}; cada observación necesita un "
-       "valor para cada una de: {expected}."),
-    _r("VAL-203", ERROR, "Unknown attribute",
-       "Attribute '{component}' is not defined in {dsd}. Remove it or rename it to an attribute of "
-       "the structure.",
-       "El atributo '{component}' no está definido en {dsd}. Elimínelo o use un atributo de la "
-       "estructura.", *_DID_YOU_MEAN),
-    _r("VAL-204", WARNING, "Attribute at wrong level",
-       "Attribute {component} is attached at {expected} level in {dsd} but was given at {found} level.",
-       "El atributo {component} se adjunta a nivel de {expected} en {dsd}, pero se dio a nivel de {found}."),
-    _r("VAL-205", ERROR, "Missing time period",
-       "The observation has no {component}; give the time period of every observation.",
-       "La observación no tiene {component}; indique el período de cada observación."),
-    # --- VAL-3xx representation ------------------------------------------------------------------------
-    _r("VAL-301", ERROR, "Code not in codelist (dimension)",
-       "Code '{value}' is not in codelist {codelist} for dimension {component}.",
-       "El código '{value}' no está en la lista de códigos {codelist} de la dimensión {component}.",
-       *_DID_YOU_MEAN),
-    _r("VAL-302", ERROR, "Code not in codelist (attribute)",
-       "Code '{value}' is not in codelist {codelist} for attribute {component}.",
-       "El código '{value}' no está en la lista de códigos {codelist} del atributo {component}.",
-       *_DID_YOU_MEAN),
-    _r("VAL-303", ERROR, "Wrong data type",
-       "Value '{value}' of {component} is not a valid {text_type}.",
-       "El valor '{value}' de {component} no es un {text_type} válido."),
-    _r("VAL-304", ERROR, "Too many decimals",
-       "Value '{value}' of {component} has {found} decimals; at most {expected} are allowed.",
-       "El valor '{value}' de {component} tiene {found} decimales; se permiten como máximo {expected}."),
-    _r("VAL-305", ERROR, "Value out of range",
-       "Value '{value}' of {component} is outside the allowed range {expected}.",
-       "El valor '{value}' de {component} está fuera del rango permitido {expected}."),
-    _r("VAL-306", ERROR, "Wrong length",
-       "Value '{value}' of {component} has {found} characters; the allowed length is {expected}.",
-       "El valor '{value}' de {component} tiene {found} caracteres; la longitud permitida es {expected}."),
-    _r("VAL-307", ERROR, "Pattern mismatch",
-       "Value '{value}' of {component} does not match the pattern {expected}.",
-       "El valor '{value}' de {component} no coincide con el patrón {expected}."),
-    _r("VAL-308", ERROR, "Invalid time period",
-       "'{value}' is not a valid SDMX time period for {component}. Use e.g. 2024, 2024-S1, 2024-Q1, "
-       "2024-03 or 2024-M03, 2024-W05, 2024-03-15.",
-       "'{value}' no es un período de tiempo SDMX válido para {component}. Use p. ej. 2024, 2024-S1, "
-       "2024-Q1, 2024-03 o 2024-M03, 2024-W05, 2024-03-15."),
-    _r("VAL-309", ERROR, "Time period inconsistent with FREQ",
-       "Time period '{value}' is a {found} period, but the series has FREQ={expected}.",
-       "El período '{value}' es de tipo {found}, pero la serie tiene FREQ={expected}."),
-    # --- VAL-4xx constraints ---------------------------------------------------------------------------
-    _r("VAL-401", ERROR, "Key outside allowed cube region",
-       "Value '{value}' of {component} is not allowed for this key by constraint {constraint} "
-       "(allowed: {expected}).",
-       "El valor '{value}' de {component} no está permitido para esta clave por la restricción "
-       "{constraint} (permitidos: {expected})."),
-    _r("VAL-402", ERROR, "Key in excluded cube region",
-       "Key {series_key} falls in a region excluded by constraint {constraint}.",
-       "La clave {series_key} cae en una región excluida por la restricción {constraint}."),
-    _r("VAL-403", ERROR, "Key not in allowed key set",
-       "Key {series_key} is not one of the keys allowed by constraint {constraint}.",
-       "La clave {series_key} no es una de las claves permitidas por la restricción {constraint}."),
-    _r("VAL-404", ERROR, "Key in excluded key set",
-       "Key {series_key} is excluded by constraint {constraint}.",
-       "La clave {series_key} está excluida por la restricción {constraint}."),
-    _r("VAL-405", ERROR, "Attribute value not allowed",
-       "Value '{value}' of attribute {component} is not allowed by constraint {constraint} "
-       "(allowed: {expected}).",
-       "El valor '{value}' del atributo {component} no está permitido por la restricción {constraint} "
-       "(permitidos: {expected})."),
-    _r("VAL-406", ERROR, "Time period outside allowed range",
-       "Time period '{value}' is outside the range {expected} allowed by constraint {constraint}.",
-       "El período '{value}' está fuera del rango {expected} permitido por la restricción {constraint}."),
-    # --- VAL-5xx attributes ----------------------------------------------------------------------------
-    _r("VAL-501", ERROR, "Missing value without status",
-       "The observation has no {component}; a missing value needs OBS_STATUS in {expected} "
-       "(found: {found}).",
-       "La observación no tiene {component}; un valor faltante requiere OBS_STATUS en {expected} "
-       "(encontrado: {found})."),
-    _r("VAL-502", ERROR, "Mandatory observation attribute missing",
-       "Mandatory attribute {component} is missing on the observation.",
-       "Falta el atributo obligatorio {component} en la observación."),
-    _r("VAL-503", ERROR, "Mandatory series attribute missing",
-       "Mandatory attribute {component} is missing for series {series_key}.",
-       "Falta el atributo obligatorio {component} para la serie {series_key}."),
-    _r("VAL-504", ERROR, "Mandatory data set attribute missing",
-       "Mandatory data set attribute {component} is missing.",
-       "Falta el atributo obligatorio {component} del conjunto de datos."),
-    # --- VAL-6xx duplicates ----------------------------------------------------------------------------
-    _r("VAL-601", ERROR, "Conflicting duplicate observation",
-       "Observation {series_key} {time_period} appears more than once with different values "
-       "(here '{value}'); keep only the correct one.",
-       "La observación {series_key} {time_period} aparece más de una vez con valores distintos "
-       "(aquí '{value}'); conserve solo la correcta."),
-    _r("VAL-602", WARNING, "Repeated observation",
-       "Observation {series_key} {time_period} appears more than once with the same value; "
-       "remove the repetition.",
-       "La observación {series_key} {time_period} aparece más de una vez con el mismo valor; "
-       "elimine la repetición."),
-    _r("VAL-603", WARNING, "Duplicate check incomplete",
-       "More than {limit} distinct observation keys: duplicates among later observations were not "
-       "checked.",
-       "Más de {limit} claves de observación distintas: no se buscaron duplicados en las "
-       "observaciones posteriores."),
-    _r("VAL-604", WARNING, "Observation already stored",
-       "Observation {series_key} {time_period} is already stored with value '{found}'; "
-       "it will become '{value}'.",
-       "La observación {series_key} {time_period} ya está almacenada con el valor '{found}'; "
-       "pasará a ser '{value}'."),
-    # --- VAL-7xx run-level notices of the content rules (the rules themselves come from the file) ------
-    _r("VAL-790", WARNING, "Content checks incomplete",
-       "More than {limit} groups for additivity and coherence checks: later groups were not checked.",
-       "Más de {limit} grupos para las verificaciones de aditividad y coherencia: los grupos "
-       "posteriores no se revisaron."),
-)}
+CATALOGUE: dict[str, Rule] = {
+    r.code: r
+    for r in (
+        # --- VAL-1xx message and run -----------------------------------------------------------------------
+        _r(
+            "VAL-101",
+            ERROR,
+            "Unreadable message",
+            "The message cannot be read: {detail}. Fix the file and submit it again.",
+            "No se puede leer el mensaje: {detail}. Corrija el archivo y vuelva a enviarlo.",
+        ),
+        _r(
+            "VAL-102",
+            ERROR,
+            "Wrong structure",
+            "Data set {dataset} refers to {found}, but it is validated against {expected}. "
+            "Use the structure of the dataflow you report to.",
+            "El conjunto de datos {dataset} hace referencia a {found}, pero se valida con {expected}. "
+            "Use la estructura del flujo de datos al que informa.",
+        ),
+        _r(
+            "VAL-103",
+            WARNING,
+            "No observations",
+            "The message contains no observations.",
+            "El mensaje no contiene observaciones.",
+        ),
+        _r(
+            "VAL-104",
+            WARNING,
+            "Validation stopped early",
+            "Validation stopped after {limit} {what}; the rest of the file was not checked.",
+            "La validación se detuvo después de {limit} {what}; el resto del archivo no se revisó.",
+        ),
+        _r(
+            "VAL-105",
+            WARNING,
+            "Codelist not available",
+            "Codelist {codelist} of component {component} is not available; its codes were not checked.",
+            "La lista de códigos {codelist} del componente {component} no está disponible; "
+            "sus códigos no se revisaron.",
+        ),
+        # --- VAL-2xx structure -----------------------------------------------------------------------------
+        _r(
+            "VAL-201",
+            ERROR,
+            "Unknown dimension",
+            "Dimension '{component}' is not defined in {dsd}. Remove it or rename it to one of: {expected}.",
+            "La dimensión '{component}' no está definida en {dsd}. Elimínela o use una de: {expected}.",
+        ),
+        _r(
+            "VAL-202",
+            ERROR,
+            "Missing dimension",
+            "The key has no value for dimension {component} of {dsd}; every observation needs a value "
+            "for each of: {expected}.",
+            "La clave no tiene valor para la dimensión {component} de {dsd}; cada observación necesita un "
+            "valor para cada una de: {expected}.",
+        ),
+        _r(
+            "VAL-203",
+            ERROR,
+            "Unknown attribute",
+            "Attribute '{component}' is not defined in {dsd}. Remove it or rename it to an attribute of "
+            "the structure.",
+            "El atributo '{component}' no está definido en {dsd}. Elimínelo o use un atributo de la "
+            "estructura.",
+            *_DID_YOU_MEAN,
+        ),
+        _r(
+            "VAL-204",
+            WARNING,
+            "Attribute at wrong level",
+            "Attribute {component} is attached at {expected} level in {dsd} but was given at {found} level.",
+            "El atributo {component} se adjunta a nivel de {expected} en {dsd}, pero se dio a nivel de {found}.",
+        ),
+        _r(
+            "VAL-205",
+            ERROR,
+            "Missing time period",
+            "The observation has no {component}; give the time period of every observation.",
+            "La observación no tiene {component}; indique el período de cada observación.",
+        ),
+        # --- VAL-3xx representation ------------------------------------------------------------------------
+        _r(
+            "VAL-301",
+            ERROR,
+            "Code not in codelist (dimension)",
+            "Code '{value}' is not in codelist {codelist} for dimension {component}.",
+            "El código '{value}' no está en la lista de códigos {codelist} de la dimensión {component}.",
+            *_DID_YOU_MEAN,
+        ),
+        _r(
+            "VAL-302",
+            ERROR,
+            "Code not in codelist (attribute)",
+            "Code '{value}' is not in codelist {codelist} for attribute {component}.",
+            "El código '{value}' no está en la lista de códigos {codelist} del atributo {component}.",
+            *_DID_YOU_MEAN,
+        ),
+        _r(
+            "VAL-303",
+            ERROR,
+            "Wrong data type",
+            "Value '{value}' of {component} is not a valid {text_type}.",
+            "El valor '{value}' de {component} no es un {text_type} válido.",
+        ),
+        _r(
+            "VAL-304",
+            ERROR,
+            "Too many decimals",
+            "Value '{value}' of {component} has {found} decimals; at most {expected} are allowed.",
+            "El valor '{value}' de {component} tiene {found} decimales; se permiten como máximo {expected}.",
+        ),
+        _r(
+            "VAL-305",
+            ERROR,
+            "Value out of range",
+            "Value '{value}' of {component} is outside the allowed range {expected}.",
+            "El valor '{value}' de {component} está fuera del rango permitido {expected}.",
+        ),
+        _r(
+            "VAL-306",
+            ERROR,
+            "Wrong length",
+            "Value '{value}' of {component} has {found} characters; the allowed length is {expected}.",
+            "El valor '{value}' de {component} tiene {found} caracteres; la longitud permitida es {expected}.",
+        ),
+        _r(
+            "VAL-307",
+            ERROR,
+            "Pattern mismatch",
+            "Value '{value}' of {component} does not match the pattern {expected}.",
+            "El valor '{value}' de {component} no coincide con el patrón {expected}.",
+        ),
+        _r(
+            "VAL-308",
+            ERROR,
+            "Invalid time period",
+            "'{value}' is not a valid SDMX time period for {component}. Use e.g. 2024, 2024-S1, 2024-Q1, "
+            "2024-03 or 2024-M03, 2024-W05, 2024-03-15.",
+            "'{value}' no es un período de tiempo SDMX válido para {component}. Use p. ej. 2024, 2024-S1, "
+            "2024-Q1, 2024-03 o 2024-M03, 2024-W05, 2024-03-15.",
+        ),
+        _r(
+            "VAL-309",
+            ERROR,
+            "Time period inconsistent with FREQ",
+            "Time period '{value}' is a {found} period, but the series has FREQ={expected}.",
+            "El período '{value}' es de tipo {found}, pero la serie tiene FREQ={expected}.",
+        ),
+        # --- VAL-4xx constraints ---------------------------------------------------------------------------
+        _r(
+            "VAL-401",
+            ERROR,
+            "Key outside allowed cube region",
+            "Value '{value}' of {component} is not allowed for this key by constraint {constraint} "
+            "(allowed: {expected}).",
+            "El valor '{value}' de {component} no está permitido para esta clave por la restricción "
+            "{constraint} (permitidos: {expected}).",
+        ),
+        _r(
+            "VAL-402",
+            ERROR,
+            "Key in excluded cube region",
+            "Key {series_key} falls in a region excluded by constraint {constraint}.",
+            "La clave {series_key} cae en una región excluida por la restricción {constraint}.",
+        ),
+        _r(
+            "VAL-403",
+            ERROR,
+            "Key not in allowed key set",
+            "Key {series_key} is not one of the keys allowed by constraint {constraint}.",
+            "La clave {series_key} no es una de las claves permitidas por la restricción {constraint}.",
+        ),
+        _r(
+            "VAL-404",
+            ERROR,
+            "Key in excluded key set",
+            "Key {series_key} is excluded by constraint {constraint}.",
+            "La clave {series_key} está excluida por la restricción {constraint}.",
+        ),
+        _r(
+            "VAL-405",
+            ERROR,
+            "Attribute value not allowed",
+            "Value '{value}' of attribute {component} is not allowed by constraint {constraint} "
+            "(allowed: {expected}).",
+            "El valor '{value}' del atributo {component} no está permitido por la restricción {constraint} "
+            "(permitidos: {expected}).",
+        ),
+        _r(
+            "VAL-406",
+            ERROR,
+            "Time period outside allowed range",
+            "Time period '{value}' is outside the range {expected} allowed by constraint {constraint}.",
+            "El período '{value}' está fuera del rango {expected} permitido por la restricción {constraint}.",
+        ),
+        # --- VAL-5xx attributes ----------------------------------------------------------------------------
+        _r(
+            "VAL-501",
+            ERROR,
+            "Missing value without status",
+            "The observation has no {component}; a missing value needs OBS_STATUS in {expected} "
+            "(found: {found}).",
+            "La observación no tiene {component}; un valor faltante requiere OBS_STATUS en {expected} "
+            "(encontrado: {found}).",
+        ),
+        _r(
+            "VAL-502",
+            ERROR,
+            "Mandatory observation attribute missing",
+            "Mandatory attribute {component} is missing on the observation.",
+            "Falta el atributo obligatorio {component} en la observación.",
+        ),
+        _r(
+            "VAL-503",
+            ERROR,
+            "Mandatory series attribute missing",
+            "Mandatory attribute {component} is missing for series {series_key}.",
+            "Falta el atributo obligatorio {component} para la serie {series_key}.",
+        ),
+        _r(
+            "VAL-504",
+            ERROR,
+            "Mandatory data set attribute missing",
+            "Mandatory data set attribute {component} is missing.",
+            "Falta el atributo obligatorio {component} del conjunto de datos.",
+        ),
+        # --- VAL-6xx duplicates ----------------------------------------------------------------------------
+        _r(
+            "VAL-601",
+            ERROR,
+            "Conflicting duplicate observation",
+            "Observation {series_key} {time_period} appears more than once with different values "
+            "(here '{value}'); keep only the correct one.",
+            "La observación {series_key} {time_period} aparece más de una vez con valores distintos "
+            "(aquí '{value}'); conserve solo la correcta.",
+        ),
+        _r(
+            "VAL-602",
+            WARNING,
+            "Repeated observation",
+            "Observation {series_key} {time_period} appears more than once with the same value; "
+            "remove the repetition.",
+            "La observación {series_key} {time_period} aparece más de una vez con el mismo valor; "
+            "elimine la repetición.",
+        ),
+        _r(
+            "VAL-603",
+            WARNING,
+            "Duplicate check incomplete",
+            "More than {limit} distinct observation keys: duplicates among later observations were not "
+            "checked.",
+            "Más de {limit} claves de observación distintas: no se buscaron duplicados en las "
+            "observaciones posteriores.",
+        ),
+        _r(
+            "VAL-604",
+            WARNING,
+            "Observation already stored",
+            "Observation {series_key} {time_period} is already stored with value '{found}'; "
+            "it will become '{value}'.",
+            "La observación {series_key} {time_period} ya está almacenada con el valor '{found}'; "
+            "pasará a ser '{value}'.",
+        ),
+        # --- VAL-7xx run-level notices of the content rules (the rules themselves come from the file) ------
+        _r(
+            "VAL-790",
+            WARNING,
+            "Content checks incomplete",
+            "More than {limit} groups for additivity and coherence checks: later groups were not checked.",
+            "Más de {limit} grupos para las verificaciones de aditividad y coherencia: los grupos "
+            "posteriores no se revisaron.",
+        ),
+    )
+}
 
 
 def rule(code: str) -> Rule:

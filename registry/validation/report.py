@@ -94,8 +94,11 @@ class RejectedRows:
 
 
 _ACTIONS = {"Replace": "R", "Append": "A", "Merge": "M", "Delete": "D", "Information": "I"}
-_STRUCTURE_KIND = {"DATAFLOW": "dataflow", "DATA_STRUCTURE": "datastructure",
-                   "PROVISION_AGREEMENT": "dataprovision"}
+_STRUCTURE_KIND = {
+    "DATAFLOW": "dataflow",
+    "DATA_STRUCTURE": "datastructure",
+    "PROVISION_AGREEMENT": "dataprovision",
+}
 
 
 @dataclass(slots=True)
@@ -124,8 +127,14 @@ class Report:
     @property
     def stats(self) -> dict[str, int]:
         """The counts, as one mapping."""
-        return {"observations": self.observations, "series": self.series, "datasets": self.datasets,
-                "periods": self.periods, "errors": self.errors, "warnings": self.warnings}
+        return {
+            "observations": self.observations,
+            "series": self.series,
+            "datasets": self.datasets,
+            "periods": self.periods,
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
 
     def flatten(self, spec: Iterable[str] = ("code", "row", "component")) -> list[list[Any]]:
         """Table-style view of the kept findings, e.g. ``[["VAL-301", 3, "REF_AREA"]]``."""
@@ -134,8 +143,11 @@ class Report:
         for f in self.findings:
             row = []
             for name in spec:
-                row.append(getattr(f, name) if name in ("code", "severity", "count") or hasattr(f, name)
-                           else f.params.get(name))
+                row.append(
+                    getattr(f, name)
+                    if name in ("code", "severity", "count") or hasattr(f, name)
+                    else f.params.get(name)
+                )
             out.append(row)
         return out
 
@@ -151,15 +163,27 @@ class Report:
             rule = self.catalogue.get(code)
             examples = [f for f in self.findings if f.code == code]
             severity = examples[0].severity if examples else (rule.severity if rule else "error")
-            groups.append({"code": code, "count": count, "title": rule.title if rule else code,
-                           "severity": severity,
-                           "examples": [{"message": f.message(lang), **f.location, "count": f.count}
-                                        for f in examples]})
-        return _environment().get_template("report.html").render(
-            r=self, groups=groups, t=_LABELS[lang], lang=lang)
+            groups.append(
+                {
+                    "code": code,
+                    "count": count,
+                    "title": rule.title if rule else code,
+                    "severity": severity,
+                    "examples": [
+                        {"message": f.message(lang), **f.location, "count": f.count}
+                        for f in examples
+                    ],
+                }
+            )
+        return str(
+            _environment()
+            .get_template("report.html")
+            .render(r=self, groups=groups, t=_LABELS[lang], lang=lang)
+        )
 
-    def write_rejected_csv(self, chunks: Iterable[DataChunk], out: IO[str], *,
-                           with_codes: bool = False) -> int:
+    def write_rejected_csv(
+        self, chunks: Iterable[DataChunk], out: IO[str], *, with_codes: bool = False
+    ) -> int:
         """Write the rejected rows of a second read of the message as SDMX-CSV 2.0; return the count.
 
         Columns: ``STRUCTURE, STRUCTURE_ID, ACTION``, the dimensions in DSD order, the measures, the
@@ -186,7 +210,9 @@ class Report:
             s = o.series
             row = [kind, artefact.ref.short, _ACTIONS.get(o.action or ds.action, "I")]
             row += [s.key.get(d) or o.dims.get(d) or "" for d in dims]
-            row += [(o.value or "") if m == ctx.measure_id else o.attrs.get(m, "") for m in measures]
+            row += [
+                (o.value or "") if m == ctx.measure_id else o.attrs.get(m, "") for m in measures
+            ]
             row += [o.attrs.get(a) or s.attrs.get(a) or ds.attrs.get(a) or "" for a in attrs]
             if with_codes:
                 row.append(" ".join(self.rejected.codes.get(ordinal, [])))
@@ -239,8 +265,10 @@ class FindingSchema(Schema):
         return {"en": f.message_en, "es": f.message_es}
 
     def get_location(self, f: Finding) -> dict[str, Any]:
-        loc = {k: (str(v) if k in ("series_key", "time_period", "component", "value") else v)
-               for k, v in f.location.items()}
+        loc = {
+            k: (str(v) if k in ("series_key", "time_period", "component", "value") else v)
+            for k, v in f.location.items()
+        }
         return LocationSchema().dump(loc)  # type: ignore[no-any-return]
 
 
@@ -258,7 +286,7 @@ class ReportSchema(Schema):
     rules = fields.Dict(keys=fields.Str(), values=fields.Int())
     findings = fields.Method("get_findings")
     duration = fields.Float()
-    partial = fields.Bool()
+    partial_ = fields.Bool(attribute="partial", data_key="partial")
     truncated = fields.Bool()
     rejected_rows = fields.Method("get_rejected")
 
@@ -274,26 +302,67 @@ class ReportSchema(Schema):
 
 
 _LABELS = {
-    "en": {"title": "Validation report", "valid": "Valid", "invalid": "Not valid", "structure": "Structure",
-           "observations": "Observations", "series": "Series", "datasets": "Data sets", "periods": "Periods",
-           "errors": "Errors", "warnings": "Warnings", "rule": "Rule", "count": "Occurrences",
-           "severity": "Severity", "error": "error", "warning": "warning", "row": "Row", "line": "Line",
-           "series_key": "Series key", "time_period": "Period", "component": "Component", "value": "Value",
-           "message": "Message", "partial": "Validation stopped early: the file was not checked completely.",
-           "truncated": "Only the first examples of each rule are shown; the counts include every occurrence.",
-           "same": "same problem on {n} observations", "duration": "Duration", "none": "No problems found.",
-           "rejected": "Observations with errors"},
-    "es": {"title": "Informe de validación", "valid": "Válido", "invalid": "No válido", "structure": "Estructura",
-           "observations": "Observaciones", "series": "Series", "datasets": "Conjuntos de datos",
-           "periods": "Períodos", "errors": "Errores", "warnings": "Advertencias", "rule": "Regla",
-           "count": "Ocurrencias", "severity": "Gravedad", "error": "error", "warning": "advertencia",
-           "row": "Fila", "line": "Línea", "series_key": "Clave de serie", "time_period": "Período",
-           "component": "Componente", "value": "Valor", "message": "Mensaje",
-           "partial": "La validación se detuvo antes de tiempo: el archivo no se revisó por completo.",
-           "truncated": "Solo se muestran los primeros ejemplos de cada regla; los totales incluyen todas "
-                        "las ocurrencias.",
-           "same": "mismo problema en {n} observaciones", "duration": "Duración",
-           "none": "No se encontraron problemas.", "rejected": "Observaciones con errores"},
+    "en": {
+        "title": "Validation report",
+        "valid": "Valid",
+        "invalid": "Not valid",
+        "structure": "Structure",
+        "observations": "Observations",
+        "series": "Series",
+        "datasets": "Data sets",
+        "periods": "Periods",
+        "errors": "Errors",
+        "warnings": "Warnings",
+        "rule": "Rule",
+        "count": "Occurrences",
+        "severity": "Severity",
+        "error": "error",
+        "warning": "warning",
+        "row": "Row",
+        "line": "Line",
+        "series_key": "Series key",
+        "time_period": "Period",
+        "component": "Component",
+        "value": "Value",
+        "message": "Message",
+        "partial": "Validation stopped early: the file was not checked completely.",
+        "truncated": "Only the first examples of each rule are shown; the counts include every occurrence.",
+        "same": "same problem on {n} observations",
+        "duration": "Duration",
+        "none": "No problems found.",
+        "rejected": "Observations with errors",
+    },
+    "es": {
+        "title": "Informe de validación",
+        "valid": "Válido",
+        "invalid": "No válido",
+        "structure": "Estructura",
+        "observations": "Observaciones",
+        "series": "Series",
+        "datasets": "Conjuntos de datos",
+        "periods": "Períodos",
+        "errors": "Errores",
+        "warnings": "Advertencias",
+        "rule": "Regla",
+        "count": "Ocurrencias",
+        "severity": "Gravedad",
+        "error": "error",
+        "warning": "advertencia",
+        "row": "Fila",
+        "line": "Línea",
+        "series_key": "Clave de serie",
+        "time_period": "Período",
+        "component": "Componente",
+        "value": "Valor",
+        "message": "Mensaje",
+        "partial": "La validación se detuvo antes de tiempo: el archivo no se revisó por completo.",
+        "truncated": "Solo se muestran los primeros ejemplos de cada regla; los totales incluyen todas "
+        "las ocurrencias.",
+        "same": "mismo problema en {n} observaciones",
+        "duration": "Duración",
+        "none": "No se encontraron problemas.",
+        "rejected": "Observaciones con errores",
+    },
 }
 
 

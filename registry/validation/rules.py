@@ -69,8 +69,9 @@ class Condition:
         """True when every part holds for the values ``get`` returns."""
         for comp, codes, prefixes, negated in self.parts:
             v = get(comp)
-            ok = v is not None and ((codes is not None and v in codes) or
-                                    (bool(prefixes) and v.startswith(prefixes)))
+            ok = v is not None and (
+                (codes is not None and v in codes) or (bool(prefixes) and v.startswith(prefixes))
+            )
             if ok == negated:
                 return False
         return True
@@ -82,7 +83,7 @@ class Condition:
             return cls()
         if not isinstance(spec, dict):
             raise RulesFileError(f"{where}: 'when' must be a table")
-        parts = []
+        parts: list[tuple[str, frozenset[str] | None, tuple[str, ...], bool]] = []
         for comp, m in spec.items():
             negated = False
             if isinstance(m, dict) and "not" in m:
@@ -95,7 +96,9 @@ class Condition:
                 pre = m["prefix"]
                 parts.append((comp, None, (pre,) if isinstance(pre, str) else tuple(pre), negated))
             else:
-                raise RulesFileError(f"{where}: condition on {comp} must be a code, a list or {{prefix=…}}")
+                raise RulesFileError(
+                    f"{where}: condition on {comp} must be a code, a list or {{prefix=…}}"
+                )
         return cls(tuple(parts))
 
 
@@ -189,7 +192,14 @@ class RuleSet:
     def rules(self) -> dict[str, Rule]:
         """Every rule of the file by code."""
         out: dict[str, Rule] = {}
-        for group in (self.domain, self.additivity, self.coherence, self.required, self.ratio, self.allowed):
+        for group in (
+            self.domain,
+            self.additivity,
+            self.coherence,
+            self.required,
+            self.ratio,
+            self.allowed,
+        ):
             for r in group:
                 out[r.rule.code] = r.rule
         return out
@@ -200,16 +210,34 @@ class RuleSet:
 
 _KINDS: dict[str, tuple[type[ContentRule], dict[str, Callable[[Any], Any]]]] = {
     "domain": (DomainRule, {"component": str, "integer": bool, "min": float, "max": float}),
-    "additivity": (AdditivityRule, {"component": str, "total": str, "parts": lambda v: tuple(map(str, v)),
-                                    "optional_parts": lambda v: tuple(map(str, v)), "tolerance": float,
-                                    "tolerance_per_part": float}),
-    "coherence": (CoherenceRule, {"component": str, "lesser": str, "greater": str, "tolerance": float}),
+    "additivity": (
+        AdditivityRule,
+        {
+            "component": str,
+            "total": str,
+            "parts": lambda v: tuple(map(str, v)),
+            "optional_parts": lambda v: tuple(map(str, v)),
+            "tolerance": float,
+            "tolerance_per_part": float,
+        },
+    ),
+    "coherence": (
+        CoherenceRule,
+        {"component": str, "lesser": str, "greater": str, "tolerance": float},
+    ),
     "required": (RequiredRule, {"attribute": str}),
-    "ratio": (RatioRule, {"numerator": str, "denominator": str, "scale": float, "tolerance": float}),
+    "ratio": (
+        RatioRule,
+        {"numerator": str, "denominator": str, "scale": float, "tolerance": float},
+    ),
     "allowed": (AllowedRule, {"component": str, "values": lambda v: frozenset(map(str, v))}),
 }
-_REQUIRED_FIELDS = {"additivity": ("component", "parts"), "coherence": ("component", "lesser", "greater"),
-                    "required": ("attribute",), "allowed": ("component", "values")}
+_REQUIRED_FIELDS = {
+    "additivity": ("component", "parts"),
+    "coherence": ("component", "lesser", "greater"),
+    "required": ("attribute",),
+    "allowed": ("component", "values"),
+}
 
 
 def parse_rules(data: Mapping[str, Any], source: str | None = None) -> RuleSet:

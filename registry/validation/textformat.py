@@ -17,13 +17,39 @@ from registry.sdmx.model import TextFormat
 Problem = tuple[str, dict[str, Any]]
 Checker = Callable[[str], Problem | None]
 
-INTEGER_TYPES = frozenset({"Integer", "Long", "Short", "BigInteger", "Count", "InclusiveValueRange",
-                           "ExclusiveValueRange", "Incremental"})
+INTEGER_TYPES = frozenset(
+    {
+        "Integer",
+        "Long",
+        "Short",
+        "BigInteger",
+        "Count",
+        "InclusiveValueRange",
+        "ExclusiveValueRange",
+        "Incremental",
+    }
+)
 REAL_TYPES = frozenset({"Double", "Float", "Decimal"})
-TIME_TYPES = frozenset({"ObservationalTimePeriod", "StandardTimePeriod", "BasicTimePeriod",
-                        "GregorianTimePeriod", "GregorianYear", "GregorianYearMonth", "GregorianDay",
-                        "ReportingTimePeriod", "ReportingYear", "ReportingSemester", "ReportingTrimester",
-                        "ReportingQuarter", "ReportingMonth", "ReportingWeek", "ReportingDay", "TimeRange"})
+TIME_TYPES = frozenset(
+    {
+        "ObservationalTimePeriod",
+        "StandardTimePeriod",
+        "BasicTimePeriod",
+        "GregorianTimePeriod",
+        "GregorianYear",
+        "GregorianYearMonth",
+        "GregorianDay",
+        "ReportingTimePeriod",
+        "ReportingYear",
+        "ReportingSemester",
+        "ReportingTrimester",
+        "ReportingQuarter",
+        "ReportingMonth",
+        "ReportingWeek",
+        "ReportingDay",
+        "TimeRange",
+    }
+)
 _SPECIAL_REALS = frozenset({"NaN", "INF", "-INF", "+INF"})
 _BOOL = frozenset({"true", "false", "1", "0"})
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
@@ -35,8 +61,11 @@ def is_real(value: str) -> bool:
         float(value)
     except ValueError:
         return False
-    return "_" not in value and (value.strip().lstrip("+-")[:1].isdigit() or value[:1] == "."
-                                 or value.strip() in _SPECIAL_REALS)
+    return "_" not in value and (
+        value.strip().lstrip("+-")[:1].isdigit()
+        or value[:1] == "."
+        or value.strip() in _SPECIAL_REALS
+    )
 
 
 def is_integer(value: str) -> bool:
@@ -45,7 +74,9 @@ def is_integer(value: str) -> bool:
     return v.lstrip("+-").isdigit() and v.isascii()
 
 
-def compile_text_format(component: str, tf: TextFormat | None, *, default_type: str | None = None) -> Checker | None:
+def compile_text_format(
+    component: str, tf: TextFormat | None, *, default_type: str | None = None
+) -> Checker | None:
     """A checker for the facets of ``tf``, or None when nothing needs checking."""
     text_type = (tf.text_type if tf else None) or default_type
     if text_type in TIME_TYPES:
@@ -62,7 +93,9 @@ def compile_text_format(component: str, tf: TextFormat | None, *, default_type: 
     elif text_type == "Boolean":
         steps.append(lambda v: None if v in _BOOL else ("VAL-303", {"text_type": "Boolean"}))
     elif text_type in ("DateTime", "Date"):
-        steps.append(lambda v: None if _DATETIME.match(v) else ("VAL-303", {"text_type": text_type}))
+        steps.append(
+            lambda v: None if _DATETIME.match(v) else ("VAL-303", {"text_type": text_type})
+        )
     if tf is not None:
         if tf.decimals is not None:
             steps.append(_decimals(tf.decimals))

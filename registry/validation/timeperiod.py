@@ -22,30 +22,59 @@ _TZ = r"(?:Z|[+-]\d{2}:\d{2})?"
 _PERIOD = re.compile(
     r"(?P<year>\d{4})(?:"
     r"(?P<tz_y>" + _TZ + r")"
-    r"|-(?P<month>\d{2})(?:-(?P<day>\d{2})(?:T(?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)" + _TZ + r")?)?"
-    r"|-(?P<rtype>[ASTQMWD])(?P<rnum>\d{1,3})" + _TZ +
-    r")$"
+    r"|-(?P<month>\d{2})(?:-(?P<day>\d{2})(?:T(?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"
+    + _TZ
+    + r")?)?"
+    r"|-(?P<rtype>[ASTQMWD])(?P<rnum>\d{1,3})" + _TZ + r")$"
 )
 _DURATION = re.compile(
     r"P(?!$)(?:(?P<Y>\d+)Y)?(?:(?P<M>\d+)M)?(?:(?P<W>\d+)W)?(?:(?P<D>\d+)D)?"
     r"(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?$"
 )
 #: Reporting period type -> (digits, maximum).
-_REPORTING = {"A": (1, 1), "S": (1, 2), "T": (1, 3), "Q": (1, 4), "M": (2, 12), "W": (2, 53), "D": (3, 366)}
+_REPORTING = {
+    "A": (1, 1),
+    "S": (1, 2),
+    "T": (1, 3),
+    "Q": (1, 4),
+    "M": (2, 12),
+    "W": (2, 53),
+    "D": (3, 366),
+}
 _DURATION_KIND = {
-    ("Y", 1): "A", ("M", 6): "S", ("M", 4): "T", ("M", 3): "Q", ("M", 1): "M", ("W", 1): "W",
-    ("D", 7): "W", ("D", 1): "D",
+    ("Y", 1): "A",
+    ("M", 6): "S",
+    ("M", 4): "T",
+    ("M", 3): "Q",
+    ("M", 1): "M",
+    ("W", 1): "W",
+    ("D", 7): "W",
+    ("D", 1): "D",
 }
 #: FREQ code (SDMX:CL_FREQ) -> period kinds consistent with it.  Unknown FREQ codes are not checked.
 FREQ_KINDS: dict[str, frozenset[str]] = {
-    "A": frozenset({"A"}), "S": frozenset({"S"}), "T": frozenset({"T"}), "Q": frozenset({"Q"}),
-    "M": frozenset({"M"}), "W": frozenset({"W"}), "D": frozenset({"D"}), "B": frozenset({"D"}),
-    "H": frozenset({"DT"}), "N": frozenset({"DT"}),
+    "A": frozenset({"A"}),
+    "S": frozenset({"S"}),
+    "T": frozenset({"T"}),
+    "Q": frozenset({"Q"}),
+    "M": frozenset({"M"}),
+    "W": frozenset({"W"}),
+    "D": frozenset({"D"}),
+    "B": frozenset({"D"}),
+    "H": frozenset({"DT"}),
+    "N": frozenset({"DT"}),
 }
 #: Human names of the kinds, for messages.
 KIND_NAMES = {
-    "A": "annual", "S": "half-yearly", "T": "four-monthly", "Q": "quarterly", "M": "monthly",
-    "W": "weekly", "D": "daily", "DT": "date-time", "R": "time-range",
+    "A": "annual",
+    "S": "half-yearly",
+    "T": "four-monthly",
+    "Q": "quarterly",
+    "M": "monthly",
+    "W": "weekly",
+    "D": "daily",
+    "DT": "date-time",
+    "R": "time-range",
 }
 
 
@@ -105,7 +134,11 @@ def period_start(text: str) -> str | None:
     if rtype == "D":
         return date.fromordinal(date(int(year), 1, 1).toordinal() + num - 1).isoformat()
     if rtype == "W":
-        return date.fromisocalendar(int(year), num, 1).isoformat() if num <= 52 or _has_w53(int(year)) else None
+        return (
+            date.fromisocalendar(int(year), num, 1).isoformat()
+            if num <= 52 or _has_w53(int(year))
+            else None
+        )
     months = {"A": 12, "S": 6, "T": 4, "Q": 3, "M": 1}[rtype]
     return f"{year}-{(num - 1) * months + 1:02d}-01"
 

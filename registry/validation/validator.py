@@ -33,7 +33,12 @@ from registry.formats.base import DataChunk, DataSetInfo, ResolvedStructure
 from registry.sdmx.model import Codelist
 from registry.sdmx.refs import Ref
 from registry.validation.checks import (
-    AttributeCheck, ConstraintCheck, ContentCheck, DuplicateCheck, MessageCheck, RepresentationCheck,
+    AttributeCheck,
+    ConstraintCheck,
+    ContentCheck,
+    DuplicateCheck,
+    MessageCheck,
+    RepresentationCheck,
     StructureCheck,
 )
 from registry.validation.checks.duplicates import ExistingHook
@@ -99,8 +104,14 @@ class Validator:
         self.existing = existing
         if checks is None:
             # Representation first: it learns the valid pairs the others' slow paths re-test.
-            checks = [MessageCheck, RepresentationCheck, StructureCheck, ConstraintCheck, AttributeCheck,
-                      lambda: DuplicateCheck(existing)]
+            checks = [
+                MessageCheck,
+                RepresentationCheck,
+                StructureCheck,
+                ConstraintCheck,
+                AttributeCheck,
+                lambda: DuplicateCheck(existing),
+            ]
             if rules is not None:
                 checks.append(lambda: ContentCheck(rules))
         self.check_factories = list(checks)
@@ -114,7 +125,11 @@ class Validator:
         return out
 
     def iter_findings(
-        self, chunks: Iterable[DataChunk], run: Run | None = None, *, progress: Progress | None = None,
+        self,
+        chunks: Iterable[DataChunk],
+        run: Run | None = None,
+        *,
+        progress: Progress | None = None,
     ) -> Iterator[Finding]:
         """Every finding of the run, in file order (set-level findings at the end)."""
         run = run or Run(self.options)
@@ -137,8 +152,11 @@ class Validator:
                     last_ds = chunk.dataset
                     run.datasets += 1
                 if max_obs is not None and ordinal + len(chunk.observations) > max_obs:
-                    chunk = DataChunk(chunk.dataset, chunk.observations[: max(0, max_obs - ordinal)],
-                                      chunk.empty_series)
+                    chunk = DataChunk(
+                        chunk.dataset,
+                        chunk.observations[: max(0, max_obs - ordinal)],
+                        chunk.empty_series,
+                    )
                     run.partial = True
                 batch = Batch(chunk, ctx, ordinal, new_ds, learned)
                 for check in checks:
@@ -163,7 +181,9 @@ class Validator:
                     break
         except MessageSyntaxError as exc:
             run.partial = True
-            f = Finding.make(CATALOGUE["VAL-101"], detail=exc.message, line=exc.line, column=exc.column)
+            f = Finding.make(
+                CATALOGUE["VAL-101"], detail=exc.message, line=exc.line, column=exc.column
+            )
             run.note(f)
             yield f
         for check in checks:
@@ -177,7 +197,7 @@ class Validator:
         if len(seen) < _SERIES_TRACK:
             ds = batch.dataset.index
             last = None
-            for k in batch.keys():
+            for k in batch.keys():  # noqa: SIM118 (Batch.keys() is a list of key tuples, not a dict)
                 if k is not last:
                     last = k
                     seen.add(hash((ds, k)))
@@ -221,7 +241,9 @@ class Validator:
             duration=time.perf_counter() - run.started,
             partial=run.partial,
             truncated=truncated,
-            structure=str(self.ctx.structure.dataflow.ref if self.ctx.structure.dataflow else self.ctx.dsd.ref),
+            structure=str(
+                self.ctx.structure.dataflow.ref if self.ctx.structure.dataflow else self.ctx.dsd.ref
+            ),
             catalogue=self.catalogue,
             rejected=run.rejected,
             context=self.ctx,

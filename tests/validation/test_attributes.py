@@ -14,7 +14,8 @@ def test_missing_value_without_status_val501(value: str | None) -> None:
     report = run(obs(series(), "2024", value=value))
     assert report.rules.get("VAL-501") == 1
     f = next(f for f in report.findings if f.code == "VAL-501")
-    assert "OBS_STATUS" in f.message_en and "found: A" in f.message_en
+    assert "OBS_STATUS" in f.message_en
+    assert "found: A" in f.message_en
 
 
 @pytest.mark.parametrize("status", ["M", "O", "L", "Q"])
@@ -56,6 +57,11 @@ def test_mandatory_dataset_attribute_val504() -> None:
 
 def test_delete_dataset_skips_values_and_mandatory() -> None:
     ds = dataset(action="Delete")
-    report = validator().validate([DataChunk(ds, [obs(series(attrs={}), "2024", value=None, OBS_STATUS=None,
-                                                     CONF_STATUS=None)])])
+    report = validator().validate(
+        [
+            DataChunk(
+                ds, [obs(series(attrs={}), "2024", value=None, OBS_STATUS=None, CONF_STATUS=None)]
+            )
+        ]
+    )
     assert not codes_of(report) & {"VAL-501", "VAL-502", "VAL-503"}

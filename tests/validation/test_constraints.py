@@ -14,7 +14,8 @@ def test_dataflow_region_val401() -> None:
     report = run(obs(series(SEX="_Z"), "2024"))
     assert report.rules.get("VAL-401") == 1
     f = next(f for f in report.findings if f.code == "VAL-401")
-    assert f.component == "SEX" and f.value == "_Z"
+    assert f.component == "SEX"
+    assert f.value == "_Z"
     assert "IDAC:CC_DF_IDAC_TEST(1.0)" in f.message_en
     assert "VAL-301" not in codes_of(report)
 
@@ -24,7 +25,8 @@ def test_per_indicator_region_val401() -> None:
     assert "VAL-401" not in codes_of(run(obs(series(ACCOMPANIMENT="UASC"), "2024")))
     report = run(obs(series(INDICATOR="IDAC_STK_INTL_MIG", ACCOMPANIMENT="UASC"), "2024"))
     f = next(f for f in report.findings if f.code == "VAL-401")
-    assert f.component == "ACCOMPANIMENT" and f.value == "UASC"
+    assert f.component == "ACCOMPANIMENT"
+    assert f.value == "UASC"
     assert "CC_IDAC_INDICATORS" in f.message_en
 
 
@@ -37,14 +39,19 @@ def test_key_set_val403() -> None:
     report = run(obs(series(REF_AREA="MEX"), "2024"))
     assert report.rules.get("VAL-403") == 1
     assert "IDAC:CC_PA_PAN(1.0)" in report.findings[0].message_en or any(
-        "CC_PA_PAN" in f.message_en for f in report.findings)
+        "CC_PA_PAN" in f.message_en for f in report.findings
+    )
 
 
 def test_excluded_key_set_val404() -> None:
-    report = run(obs(series(REF_AREA="COL", INDICATOR="IDAC_P_RATE"), "2024",
-                     TIME_DETAIL=None), v=validator(with_rules=False))
+    report = run(
+        obs(series(REF_AREA="COL", INDICATOR="IDAC_P_RATE"), "2024", TIME_DETAIL=None),
+        v=validator(with_rules=False),
+    )
     assert report.rules.get("VAL-404") == 1
-    assert "VAL-404" not in codes_of(run(obs(series(REF_AREA="COL", INDICATOR="IDAC_STK_REF"), "2024")))
+    assert "VAL-404" not in codes_of(
+        run(obs(series(REF_AREA="COL", INDICATOR="IDAC_STK_REF"), "2024"))
+    )
 
 
 def test_attribute_constraint_val405() -> None:
@@ -55,7 +62,9 @@ def test_attribute_constraint_val405() -> None:
 
 
 def test_time_range_val406() -> None:
-    report = run(obs(series(), "1999"), obs(series(FREQ="Q"), "2031-Q1"), obs(series(FREQ="M"), "2030-12"))
+    report = run(
+        obs(series(), "1999"), obs(series(FREQ="Q"), "2031-Q1"), obs(series(FREQ="M"), "2030-12")
+    )
     assert report.rules.get("VAL-406") == 2
 
 

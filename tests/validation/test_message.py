@@ -21,7 +21,8 @@ def test_unreadable_message_val101() -> None:
     f = report.findings[0]
     assert (f.line, f.column) == (42, 7)
     assert "mismatched tag" in f.message_en
-    assert report.partial and not report.valid
+    assert report.partial
+    assert not report.valid
     assert report.observations == 3
 
 
@@ -53,7 +54,8 @@ def test_stop_after_errors_val104() -> None:
 def test_max_observations_val104() -> None:
     v = validator(max_observations=4)
     report = v.validate(chunks(*good_obs(3), batch=3))
-    assert report.partial and report.observations == 4
+    assert report.partial
+    assert report.observations == 4
     assert report.rules.get("VAL-104") == 1
     assert not validator().validate(chunks(*good_obs(3), batch=3)).partial
 
@@ -79,12 +81,26 @@ def test_counts_all_errors_but_keeps_n_examples() -> None:
     from registry.formats.base import Series
 
     rows = []
-    flat_key = {"FREQ": "A", "REF_AREA": "PAN", "INDICATOR": "IDAC_STK_REF", "SEX": "_T", "ACCOMPANIMENT": "_T"}
+    flat_key = {
+        "FREQ": "A",
+        "REF_AREA": "PAN",
+        "INDICATOR": "IDAC_STK_REF",
+        "SEX": "_T",
+        "ACCOMPANIMENT": "_T",
+    }
     flat = Series()
     for i in range(n):
         # every observation has a distinct wrong AGE code: 250k errors, all distinct examples
-        rows.append(obs(flat, "2024", "1", dims={**flat_key, "AGE": f"BAD{i}"}, UNIT_MEASURE="PS",
-                        SOURCE_TYPE="CENSUS"))
+        rows.append(
+            obs(
+                flat,
+                "2024",
+                "1",
+                dims={**flat_key, "AGE": f"BAD{i}"},
+                UNIT_MEASURE="PS",
+                SOURCE_TYPE="CENSUS",
+            )
+        )
     v = validator(with_rules=False, with_constraints=False)
     report = v.validate(chunks(*rows))
     assert report.rules["VAL-301"] == n
@@ -98,4 +114,5 @@ def test_severity_override() -> None:
     s = series()
     v = validator(severity={"VAL-602": "error"})
     report = v.validate(chunks(obs(s, "2024"), obs(s, "2024")))
-    assert not report.valid and report.errors == 1
+    assert not report.valid
+    assert report.errors == 1

@@ -18,8 +18,19 @@ def test_json_top_level() -> None:
     report = run(*_bad_rows())
     data = report.to_dict()
     json.dumps(data)  # serialisable
-    for key in ("valid", "observations", "series", "datasets", "periods", "errors", "warnings", "rules",
-                "findings", "duration", "partial"):
+    for key in (
+        "valid",
+        "observations",
+        "series",
+        "datasets",
+        "periods",
+        "errors",
+        "warnings",
+        "rules",
+        "findings",
+        "duration",
+        "partial",
+    ):
         assert key in data
     assert data["valid"] is False
     assert data["observations"] == 12
@@ -52,16 +63,21 @@ def test_flatten() -> None:
 def test_html_escaped_grouped_bilingual() -> None:
     report = run(*_bad_rows())
     html = report.to_html()
-    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
-    assert 'id="VAL-301"' in html and "Code not in codelist" in html
+    assert "<b>x</b>" not in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html
+    assert 'id="VAL-301"' in html
+    assert "Code not in codelist" in html
     assert "Not valid" in html
     es = report.to_html(lang="es")
-    assert "Informe de validación" in es and "El código" in es and "No válido" in es
+    assert "Informe de validación" in es
+    assert "El código" in es
+    assert "No válido" in es
 
 
 def test_html_valid_report() -> None:
     html = run(*good_obs()).to_html()
-    assert "No problems found." in html and "Valid" in html
+    assert "No problems found." in html
+    assert "Valid" in html
 
 
 def test_rejected_rows_csv_second_pass() -> None:
@@ -72,9 +88,20 @@ def test_rejected_rows_csv_second_pass() -> None:
     text = report.rejected_csv(chunks(*rows, batch=4), with_codes=True)
     table = list(csv.reader(io.StringIO(text)))
     header, body = table[0], table[1:]
-    assert header[:9] == ["STRUCTURE", "STRUCTURE_ID", "ACTION", "FREQ", "REF_AREA", "INDICATOR", "SEX", "AGE",
-                          "ACCOMPANIMENT"]
-    assert "TIME_PERIOD" in header and "OBS_VALUE" in header and "OBS_STATUS" in header
+    assert header[:9] == [
+        "STRUCTURE",
+        "STRUCTURE_ID",
+        "ACTION",
+        "FREQ",
+        "REF_AREA",
+        "INDICATOR",
+        "SEX",
+        "AGE",
+        "ACCOMPANIMENT",
+    ]
+    assert "TIME_PERIOD" in header
+    assert "OBS_VALUE" in header
+    assert "OBS_STATUS" in header
     assert header[-1] == "VALIDATION_CODES"
     assert len(body) == 3
     assert body[0][:4] == ["dataprovision", "IDAC:PA_PAN_INE_TEST(1.0)", "R", "A"]

@@ -12,11 +12,16 @@ from .fixtures import codes_of, dataset, good_obs, obs, run, series, validator
 def test_code_not_in_codelist_with_suggestion_val301() -> None:
     report = run(obs(series(REF_AREA="PANX"), "2024"))
     f = next(f for f in report.findings if f.code == "VAL-301")
-    assert f.message_en == ("Code 'PANX' is not in codelist IDAC:CL_AREA(1.0) for dimension REF_AREA. "
-                            "Did you mean 'PAN'?")
-    assert f.message_es == ("El código 'PANX' no está en la lista de códigos IDAC:CL_AREA(1.0) de la dimensión "
-                            "REF_AREA. ¿Quiso decir 'PAN'?")
-    assert f.component == "REF_AREA" and f.value == "PANX"
+    assert f.message_en == (
+        "Code 'PANX' is not in codelist IDAC:CL_AREA(1.0) for dimension REF_AREA. "
+        "Did you mean 'PAN'?"
+    )
+    assert f.message_es == (
+        "El código 'PANX' no está en la lista de códigos IDAC:CL_AREA(1.0) de la dimensión "
+        "REF_AREA. ¿Quiso decir 'PAN'?"
+    )
+    assert f.component == "REF_AREA"
+    assert f.value == "PANX"
 
 
 def test_code_case_suggestion() -> None:
@@ -29,9 +34,20 @@ def test_code_in_flat_layout_val301() -> None:
     from registry.formats.base import Series
 
     flat = Series()
-    o = obs(flat, "2024", dims={"FREQ": "A", "REF_AREA": "XXX", "INDICATOR": "IDAC_STK_REF", "SEX": "_T",
-                                "AGE": "Y0T17", "ACCOMPANIMENT": "_T"},
-            UNIT_MEASURE="PS", SOURCE_TYPE="CENSUS")
+    o = obs(
+        flat,
+        "2024",
+        dims={
+            "FREQ": "A",
+            "REF_AREA": "XXX",
+            "INDICATOR": "IDAC_STK_REF",
+            "SEX": "_T",
+            "AGE": "Y0T17",
+            "ACCOMPANIMENT": "_T",
+        },
+        UNIT_MEASURE="PS",
+        SOURCE_TYPE="CENSUS",
+    )
     report = run(o)
     assert report.rules.get("VAL-301") == 1
 
@@ -91,20 +107,33 @@ def test_pattern_val307() -> None:
     assert report.rules.get("VAL-307") == 1
 
 
-@pytest.mark.parametrize("period", ["2024-13", "24", "2024-Q5", "2024-02-30", "2024-W54", "2024-M3", "x"])
+@pytest.mark.parametrize(
+    "period", ["2024-13", "24", "2024-Q5", "2024-02-30", "2024-W54", "2024-M3", "x"]
+)
 def test_invalid_period_val308(period: str) -> None:
     report = run(obs(series(), period))
     assert report.rules.get("VAL-308") == 1
 
 
-@pytest.mark.parametrize(("freq", "period"), [("A", "2024"), ("A", "2024-A1"), ("Q", "2024-Q1"), ("M", "2024-03"),
-                                              ("M", "2024-M03"), ("A", "2024-01-01/P1Y")])
+@pytest.mark.parametrize(
+    ("freq", "period"),
+    [
+        ("A", "2024"),
+        ("A", "2024-A1"),
+        ("Q", "2024-Q1"),
+        ("M", "2024-03"),
+        ("M", "2024-M03"),
+        ("A", "2024-01-01/P1Y"),
+    ],
+)
 def test_period_consistent_with_freq(freq: str, period: str) -> None:
     report = run(obs(series(FREQ=freq), period))
     assert not codes_of(report) & {"VAL-308", "VAL-309"}
 
 
-@pytest.mark.parametrize(("freq", "period"), [("A", "2024-Q1"), ("Q", "2024"), ("M", "2024-W05"), ("A", "2024-03")])
+@pytest.mark.parametrize(
+    ("freq", "period"), [("A", "2024-Q1"), ("Q", "2024"), ("M", "2024-W05"), ("A", "2024-03")]
+)
 def test_period_inconsistent_with_freq_val309(freq: str, period: str) -> None:
     report = run(obs(series(FREQ=freq), period))
     assert report.rules.get("VAL-309") == 1
@@ -112,16 +141,33 @@ def test_period_inconsistent_with_freq_val309(freq: str, period: str) -> None:
     assert f"FREQ={freq}" in f.message_en
 
 
-@pytest.mark.parametrize(("text", "kind"), [
-    ("2024", "A"), ("2024-A1", "A"), ("2024-S2", "S"), ("2024-T3", "T"), ("2024-Q4", "Q"), ("2024-M12", "M"),
-    ("2024-12", "M"), ("2024-W53", "W"), ("2024-D366", "D"), ("2024-02-29", "D"), ("2024-02-29T10:00:00Z", "DT"),
-    ("2024-01-01/P1Y", "A"), ("2024-01-01/P3M", "Q"), ("2024-01-01/P10D", "R"), ("2024-Q1+01:00", "Q"),
-])
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("2024", "A"),
+        ("2024-A1", "A"),
+        ("2024-S2", "S"),
+        ("2024-T3", "T"),
+        ("2024-Q4", "Q"),
+        ("2024-M12", "M"),
+        ("2024-12", "M"),
+        ("2024-W53", "W"),
+        ("2024-D366", "D"),
+        ("2024-02-29", "D"),
+        ("2024-02-29T10:00:00Z", "DT"),
+        ("2024-01-01/P1Y", "A"),
+        ("2024-01-01/P3M", "Q"),
+        ("2024-01-01/P10D", "R"),
+        ("2024-Q1+01:00", "Q"),
+    ],
+)
 def test_period_kinds(text: str, kind: str) -> None:
     assert period_kind(text) == kind
 
 
-@pytest.mark.parametrize("text", ["2023-02-29", "2024-S3", "2024-D367", "2024-W00", "2024/P1Y", "2024-01-01/1Y"])
+@pytest.mark.parametrize(
+    "text", ["2023-02-29", "2024-S3", "2024-D367", "2024-W00", "2024/P1Y", "2024-01-01/1Y"]
+)
 def test_period_invalid(text: str) -> None:
     assert period_kind(text) is None
 

@@ -34,11 +34,13 @@ def test_edge_ds1_invalid_constraint(specimens: Path) -> None:
     assert report.rules.get("VAL-401") == 1
     assert report.rules.get("VAL-403") == 1
     f = next(f for f in report.findings if f.code == "VAL-401")
-    assert f.component == "TEST_2" and f.value == "TEST_VALUE_3"
+    assert f.component == "TEST_2"
+    assert f.value == "TEST_VALUE_3"
     assert f.line is not None
     assert f.row == 1
     # Second pass: the rejected row is the first observation.
     with data.open("rb") as fh:
         text = report.rejected_csv(reader.read(fh, lambda ref: st))
     lines = text.splitlines()
-    assert len(lines) == 2 and "TEST_VALUE_3" in lines[1]
+    assert len(lines) == 2
+    assert "TEST_VALUE_3" in lines[1]

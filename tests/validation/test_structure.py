@@ -17,7 +17,8 @@ def test_unknown_dimension_val201() -> None:
     assert report.rules["VAL-201"] == 2
     f = next(f for f in report.findings if f.code == "VAL-201")
     assert f.component == "COLOUR"
-    assert "COLOUR" in f.message_en and "COLOUR" in f.message_es
+    assert "COLOUR" in f.message_en
+    assert "COLOUR" in f.message_es
 
 
 def test_unknown_dimension_on_observation_val201() -> None:
@@ -28,7 +29,9 @@ def test_unknown_dimension_on_observation_val201() -> None:
 def test_missing_dimension_val202() -> None:
     report = run(obs(series(AGE=None), "2024"))
     assert report.rules["VAL-202"] == 1
-    assert report.findings[0].component == "AGE" or any(f.component == "AGE" for f in report.findings)
+    assert report.findings[0].component == "AGE" or any(
+        f.component == "AGE" for f in report.findings
+    )
 
 
 def test_missing_dimension_given_on_observation_is_fine() -> None:

@@ -9,6 +9,12 @@ from registry.validation.checks.representation import RepresentationCheck
 from registry.validation.checks.structure import StructureCheck
 
 __all__ = [
-    "AttributeCheck", "ConstraintCheck", "ContentCheck", "DuplicateCheck", "ExistingHook", "MessageCheck",
-    "RepresentationCheck", "StructureCheck",
+    "AttributeCheck",
+    "ConstraintCheck",
+    "ContentCheck",
+    "DuplicateCheck",
+    "ExistingHook",
+    "MessageCheck",
+    "RepresentationCheck",
+    "StructureCheck",
 ]

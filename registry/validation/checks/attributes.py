@@ -60,8 +60,16 @@ class AttributeCheck(Check):
             if not v:
                 status = attrs.get("OBS_STATUS") or s_status
                 if status not in statuses:
-                    yield Finding.make(CATALOGUE["VAL-501"], **obs_location(
-                        batch, i, component=measure, expected=self.expected, found=status or "none"))
+                    yield Finding.make(
+                        CATALOGUE["VAL-501"],
+                        **obs_location(
+                            batch,
+                            i,
+                            component=measure,
+                            expected=self.expected,
+                            found=status or "none",
+                        ),
+                    )
 
     def _missing(self, batch: Batch, i: int, missing: frozenset[str]) -> Iterator[Finding]:
         ctx = self.ctx

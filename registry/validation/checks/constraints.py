@@ -56,9 +56,14 @@ class _Comp:
                 return False
             if start is None:
                 return True
-            if self.start is not None and (start < self.start or (start == self.start and not self.start_inclusive)):
+            if self.start is not None and (
+                start < self.start or (start == self.start and not self.start_inclusive)
+            ):
                 return False
-            return not (self.end is not None and (start > self.end or (start == self.end and not self.end_inclusive)))
+            return not (
+                self.end is not None
+                and (start > self.end or (start == self.end and not self.end_inclusive))
+            )
         value = key[self.pos]
         if value is None:
             return True
@@ -85,7 +90,8 @@ class _Compiled:
 
 
 def _compile(c: ContentConstraint, ctx: Context) -> _Compiled:
-    includes, excludes = [], []
+    includes: list[list[_Comp]] = []
+    excludes: list[list[_Comp]] = []
     attrs: dict[str, set[str]] = {}
     uses_time = False
 
@@ -99,22 +105,40 @@ def _compile(c: ContentConstraint, ctx: Context) -> _Compiled:
                 continue
             if cid == ctx.time_id:
                 uses_time = True
-                out.append(_Comp(cid, -1, frozenset(cv.values), cv.include, _start(cv.start_period),
-                                 cv.start_inclusive, _start(cv.end_period), cv.end_inclusive))
+                out.append(
+                    _Comp(
+                        cid,
+                        -1,
+                        frozenset(cv.values),
+                        cv.include,
+                        _start(cv.start_period),
+                        cv.start_inclusive,
+                        _start(cv.end_period),
+                        cv.end_inclusive,
+                    )
+                )
             elif cid in ctx.key_index:
                 out.append(_Comp(cid, ctx.key_index[cid], frozenset(cv.values), cv.include))
         return out
 
     for region in c.cube_regions:
         (includes if region.include else excludes).append(comps(region))
-    key_inc, key_exc = [], []
+    key_inc: list[list[tuple[int, str]]] = []
+    key_exc: list[list[tuple[int, str]]] = []
     for ks in c.key_sets:
         for dk in ks.keys:
             pairs = [(ctx.key_index[d], v) for d, v in dk.values.items() if d in ctx.key_index]
             (key_inc if ks.include and dk.include else key_exc).append(pairs)
-    return _Compiled(c.ref.short, includes, excludes, key_inc,
-                     any(ks.include for ks in c.key_sets), key_exc,
-                     {a: frozenset(v) for a, v in attrs.items()}, uses_time)
+    return _Compiled(
+        c.ref.short,
+        includes,
+        excludes,
+        key_inc,
+        any(ks.include for ks in c.key_sets),
+        key_exc,
+        {a: frozenset(v) for a, v in attrs.items()},
+        uses_time,
+    )
 
 
 def _start(period: str | None) -> str | None:
@@ -146,13 +170,24 @@ class ConstraintCheck(Check):
                 # Name the failing component of the closest region (the one with most components holding).
                 best = max(includes, key=lambda r: sum(x.holds(key, None, None) for x in r))
                 bad = next(x for x in best if not x.holds(key, None, None))
-                out.append(("VAL-401", {"constraint": c.label, "expected": bad.shown(),
-                                        "value": key[bad.pos], "component": bad.id}))
+                out.append(
+                    (
+                        "VAL-401",
+                        {
+                            "constraint": c.label,
+                            "expected": bad.shown(),
+                            "value": key[bad.pos],
+                            "component": bad.id,
+                        },
+                    )
+                )
             for r in c.excludes:
                 if r and all(x.pos >= 0 for x in r) and all(x.holds(key, None, None) for x in r):
                     out.append(("VAL-402", {"constraint": c.label}))
                     break
-            if c.has_key_include and not any(all(key[p] == v for p, v in k) for k in c.key_includes):
+            if c.has_key_include and not any(
+                all(key[p] == v for p, v in k) for k in c.key_includes
+            ):
                 out.append(("VAL-403", {"constraint": c.label}))
             if any(k and all(key[p] == v for p, v in k) for k in c.key_excludes):
                 out.append(("VAL-404", {"constraint": c.label}))
@@ -169,7 +204,12 @@ class ConstraintCheck(Check):
             ranges = [r for r in ranges if r]
             if ranges and not any(all(x.holds((), start, period) for x in r) for r in ranges):
                 bad = next(x for x in ranges[0] if not x.holds((), start, period))
-                out.append(("VAL-406", {"constraint": c.label, "expected": bad.shown(), "component": bad.id}))
+                out.append(
+                    (
+                        "VAL-406",
+                        {"constraint": c.label, "expected": bad.shown(), "component": bad.id},
+                    )
+                )
         return out
 
     def chunk(self, batch: Batch) -> Iterator[Finding]:
@@ -202,8 +242,10 @@ class ConstraintCheck(Check):
                 for i, p in enumerate(periods):
                     if p in bad:
                         for code, params in pcache.get(p) or self._period_problems(p):
-                            yield Finding.make(CATALOGUE[code], **obs_location(batch, i, keys[i], value=p,
-                                                                               **params))
+                            yield Finding.make(
+                                CATALOGUE[code],
+                                **obs_location(batch, i, keys[i], value=p, **params),
+                            )
         if self.attr_cons:
             # Attribute pairs are learned only when the constraints allow them, so only observations
             # with a pair not yet known can break an attribute constraint.
@@ -214,9 +256,18 @@ class ConstraintCheck(Check):
                 for a, v in (*o.series.attrs.items(), *o.attrs.items()):
                     for allowed, label in ctx.attr_allowed.get(a, ()):
                         if v not in allowed:
-                            yield Finding.make(CATALOGUE["VAL-405"], **obs_location(
-                                batch, i, keys[i], component=a, value=v, constraint=label,
-                                expected=", ".join(sorted(allowed)[:12])))
+                            yield Finding.make(
+                                CATALOGUE["VAL-405"],
+                                **obs_location(
+                                    batch,
+                                    i,
+                                    keys[i],
+                                    component=a,
+                                    value=v,
+                                    constraint=label,
+                                    expected=", ".join(sorted(allowed)[:12]),
+                                ),
+                            )
 
     def _remember(self, key: Key) -> list[Problem]:
         problems = self._key_problems(key)

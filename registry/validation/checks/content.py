@@ -25,7 +25,14 @@ from registry.formats.base import DataSetInfo, Obs, Series
 from registry.validation.context import Batch, Check, Context, Key, obs_location
 from registry.validation.findings import CATALOGUE, Finding
 from registry.validation.rules import (
-    AdditivityRule, AllowedRule, CoherenceRule, DomainRule, RatioRule, RequiredRule, RuleSet,
+    AdditivityRule,
+    ContentRule,
+    AllowedRule,
+    CoherenceRule,
+    DomainRule,
+    RatioRule,
+    RequiredRule,
+    RuleSet,
 )
 
 _CACHE_LIMIT = 50_000
@@ -67,21 +74,36 @@ class ContentCheck(Check):
         self.ctx = ctx
         rs = self.rules
         known = ctx.dim_ids | ctx.attr_like_ids | {ctx.measure_id}
-        usable = lambda r: all(c in known for c in r.when.components)  # noqa: E731
+
+        def usable(r: ContentRule) -> bool:
+            return all(c in known for c in r.when.components)
+
         self.domain = [r for r in rs.domain if usable(r)]
         self.required = [r for r in rs.required if usable(r) and r.attribute in ctx.attr_like_ids]
-        self.ratio = [r for r in rs.ratio if usable(r) and r.numerator in known and r.denominator in known]
+        self.ratio = [
+            r for r in rs.ratio if usable(r) and r.numerator in known and r.denominator in known
+        ]
         self.allowed = [r for r in rs.allowed if usable(r) and r.component in known]
         self.set_rules: list[AdditivityRule | CoherenceRule] = [
-            r for r in (*rs.additivity, *rs.coherence) if usable(r) and r.component in ctx.key_index]
+            r for r in rs.additivity if usable(r) and r.component in ctx.key_index
+        ]
+        self.set_rules += [r for r in rs.coherence if usable(r) and r.component in ctx.key_index]
         needed: list[str] = []
         for r in (*self.domain, *self.required, *self.ratio, *self.allowed, *self.set_rules):
-            for c in (*r.when.components, *((r.component,) if isinstance(r, (AllowedRule, AdditivityRule,
-                                                                           CoherenceRule)) else ())):
+            for c in (
+                *r.when.components,
+                *(
+                    (r.component,)
+                    if isinstance(r, (AllowedRule, AdditivityRule, CoherenceRule))
+                    else ()
+                ),
+            ):
                 if c not in needed:
                     needed.append(c)
         self.needed = tuple(needed)
-        self.enabled = bool(self.domain or self.required or self.ratio or self.allowed or self.set_rules)
+        self.enabled = bool(
+            self.domain or self.required or self.ratio or self.allowed or self.set_rules
+        )
         self.cache: dict[tuple[str | None, ...], _Active] = {}
         self.groups: dict[tuple[Any, ...], list[Any]] = {}
         self.group_limit = ctx.options.max_content_groups
@@ -103,13 +125,17 @@ class ContentCheck(Check):
             if v is not None and v not in r.values and r.when.holds(get):
                 act.bad_allowed.append((r, v))
         masks: dict[str, int] = {}
-        for j, r in enumerate(self.set_rules):
-            code = get(r.component)
+        for j, sr in enumerate(self.set_rules):
+            code = get(sr.component)
             if code is None:
                 continue
-            codes = (r.total, *r.parts, *r.optional_parts) if isinstance(r, AdditivityRule) else (r.lesser, r.greater)
-            if code in codes and r.when.holds(get):
-                masks[r.component] = masks.get(r.component, 0) | (1 << j)
+            codes = (
+                (sr.total, *sr.parts, *sr.optional_parts)
+                if isinstance(sr, AdditivityRule)
+                else (sr.lesser, sr.greater)
+            )
+            if code in codes and sr.when.holds(get):
+                masks[sr.component] = masks.get(sr.component, 0) | (1 << j)
         act.groups = [(self.ctx.key_index[c], get(c) or "", m) for c, m in masks.items()]
         act.any_row = bool(act.domain or act.required or act.ratio or act.bad_allowed)
         return act
@@ -138,7 +164,7 @@ class ContentCheck(Check):
         """The accumulator dicts (one per grouped component) an observation with ``key`` feeds."""
         out = []
         for pos, code, mask in act.groups:
-            prefix = (pos, ds_index, key[:pos] + (None,) + key[pos + 1:])
+            prefix = (pos, ds_index, key[:pos] + (None,) + key[pos + 1 :])
             g = self.groups.get(prefix)
             if g is None:
                 g = self.groups[prefix] = [0, {}]
@@ -174,15 +200,21 @@ class ContentCheck(Check):
                     per_obs = sv is None
                 if per_obs:
                     od, oa, sk, sa, da = o.dims, o.attrs, s.key, s.attrs, ds.attrs
-                    sv = tuple(od.get(c) or oa.get(c) or sk.get(c) or sa.get(c) or da.get(c) for c in needed)
+                    sv = tuple(
+                        od.get(c) or oa.get(c) or sk.get(c) or sa.get(c) or da.get(c)
+                        for c in needed
+                    )
                 act = self._lookup(sv)  # type: ignore[arg-type]
                 dom = bool(act.domain)
                 if dom:
                     lo = max((r.min for r in act.domain if r.min is not None), default=-math.inf)
                     hi = min((r.max for r in act.domain if r.max is not None), default=math.inf)
                     integ = any(r.integer for r in act.domain)
-                req = frozenset(r.attribute for r in act.required
-                                if r.attribute not in s.attrs and r.attribute not in ds.attrs)
+                req = frozenset(
+                    r.attribute
+                    for r in act.required
+                    if r.attribute not in s.attrs and r.attribute not in ds.attrs
+                )
                 other = bool(act.ratio or act.bad_allowed)
                 sinks = self._sinks(act, keys[i], ds_index) if act.groups and stored < limit else []
             v = o.value
@@ -215,14 +247,23 @@ class ContentCheck(Check):
             self.warned = True
             yield Finding.make(CATALOGUE["VAL-790"], limit=self.group_limit)
 
-    def _domain(self, batch: Batch, i: int, v: str | None, x: float, act: _Active) -> Iterator[Finding]:
+    def _domain(
+        self, batch: Batch, i: int, v: str | None, x: float, act: _Active
+    ) -> Iterator[Finding]:
         if not v or math.isnan(x):
             return
         for r in act.domain:
-            if (r.integer and not x.is_integer()) or (r.min is not None and x < r.min) or \
-                    (r.max is not None and x > r.max):
-                yield Finding.make(r.rule, **obs_location(batch, i, component=self.ctx.measure_id, value=v,
-                                                          expected=r.expected))
+            if (
+                (r.integer and not x.is_integer())
+                or (r.min is not None and x < r.min)
+                or (r.max is not None and x > r.max)
+            ):
+                yield Finding.make(
+                    r.rule,
+                    **obs_location(
+                        batch, i, component=self.ctx.measure_id, value=v, expected=r.expected
+                    ),
+                )
 
     def _other(self, batch: Batch, i: int, o: Obs, act: _Active) -> Iterator[Finding]:
         v = o.value
@@ -233,12 +274,30 @@ class ContentCheck(Check):
             if v and not math.isnan(x) and not math.isnan(num) and not math.isnan(den) and den != 0:
                 expected = r.scale * num / den
                 if abs(x - expected) > r.tolerance:
-                    yield Finding.make(r.rule, **obs_location(
-                        batch, i, component=self.ctx.measure_id, value=v, expected=f"{expected:.6g}",
-                        numerator=f"{num:g}", denominator=f"{den:g}", found=f"{abs(x - expected):.6g}"))
-        for r, bad in act.bad_allowed:
-            yield Finding.make(r.rule, **obs_location(batch, i, component=r.component, value=bad,
-                                                      expected=", ".join(sorted(r.values)[:15])))
+                    yield Finding.make(
+                        r.rule,
+                        **obs_location(
+                            batch,
+                            i,
+                            component=self.ctx.measure_id,
+                            value=v,
+                            expected=f"{expected:.6g}",
+                            numerator=f"{num:g}",
+                            denominator=f"{den:g}",
+                            found=f"{abs(x - expected):.6g}",
+                        ),
+                    )
+        for ar, bad in act.bad_allowed:
+            yield Finding.make(
+                ar.rule,
+                **obs_location(
+                    batch,
+                    i,
+                    component=ar.component,
+                    value=bad,
+                    expected=", ".join(sorted(ar.values)[:15]),
+                ),
+            )
 
     # --- end: set rules ---------------------------------------------------------------------------------
 
@@ -247,9 +306,12 @@ class ContentCheck(Check):
             return
         rules = self.set_rules
         # Compiled forms: (is_additivity, total/greater, parts, optional parts, tolerance, per part, lesser)
-        compiled = [(True, r.total, r.parts, r.optional_parts, r.tolerance, r.tolerance_per_part, "")
-                    if isinstance(r, AdditivityRule) else
-                    (False, r.greater, (), (), r.tolerance, 0.0, r.lesser) for r in rules]
+        compiled = [
+            (True, r.total, r.parts, r.optional_parts, r.tolerance, r.tolerance_per_part, "")
+            if isinstance(r, AdditivityRule)
+            else (False, r.greater, (), (), r.tolerance, 0.0, r.lesser)
+            for r in rules
+        ]
         ctx = self.ctx
         isnan = math.isnan
         for (pos, ds_index, other), (mask, cells) in self.groups.items():
@@ -292,13 +354,19 @@ class ContentCheck(Check):
                     r = rules[j]
                     f = self._evaluate(r, values)
                     if f is not None:
-                        key = other[:pos] + (top,) + other[pos + 1:]
-                        f.update(dataset=ds_index, series_key=ctx.key_str(key), time_period=period,
-                                 component=r.component)
+                        key = other[:pos] + (top,) + other[pos + 1 :]
+                        f.update(
+                            dataset=ds_index,
+                            series_key=ctx.key_str(key),
+                            time_period=period,
+                            component=r.component,
+                        )
                         yield Finding.make(r.rule, **f)
 
     @staticmethod
-    def _evaluate(r: AdditivityRule | CoherenceRule, values: dict[str, float]) -> dict[str, Any] | None:
+    def _evaluate(
+        r: AdditivityRule | CoherenceRule, values: dict[str, float]
+    ) -> dict[str, Any] | None:
         if isinstance(r, AdditivityRule):
             total = values.get(r.total)
             if total is None or math.isnan(total):
@@ -315,13 +383,24 @@ class ContentCheck(Check):
             s = math.fsum(p for p in parts if p is not None)
             tol = r.tolerance + r.tolerance_per_part * len(parts)
             if abs(s - total) > tol + 1e-9:
-                return {"total": r.total, "parts": " + ".join(used), "sum": f"{s:g}", "found": f"{total:g}",
-                        "tolerance": f"{tol:g}", "value": f"{total:g}"}
+                return {
+                    "total": r.total,
+                    "parts": " + ".join(used),
+                    "sum": f"{s:g}",
+                    "found": f"{total:g}",
+                    "tolerance": f"{tol:g}",
+                    "value": f"{total:g}",
+                }
             return None
         lo, hi = values.get(r.lesser), values.get(r.greater)
         if lo is None or hi is None or math.isnan(lo) or math.isnan(hi):
             return None
         if lo > hi + r.tolerance + 1e-9:
-            return {"lesser": r.lesser, "greater": r.greater, "found": f"{lo:g}", "expected": f"{hi:g}",
-                    "value": f"{lo:g}"}
+            return {
+                "lesser": r.lesser,
+                "greater": r.greater,
+                "found": f"{lo:g}",
+                "expected": f"{hi:g}",
+                "value": f"{lo:g}",
+            }
         return None

@@ -50,14 +50,14 @@ class DuplicateCheck(Check):
         periods = batch.periods()
         obs = batch.chunk.observations
         ds_index = batch.dataset.index
-        hs = list(map(hash, zip(keys, periods)))
+        hs = list(map(hash, zip(keys, periods, strict=False)))
         if ds_index:
             hs = [hash((ds_index, h)) for h in hs]
         seen = self.seen
         fresh = set(hs)
         if len(fresh) == len(hs) and not (seen.keys() & fresh):
             if not self.full:
-                seen.update(zip(hs, map(hash, [o.value for o in obs])))
+                seen.update(zip(hs, map(hash, [o.value for o in obs]), strict=False))
                 if len(seen) >= self.limit:
                     yield from self._cap(ds_index)
         else:
@@ -70,14 +70,20 @@ class DuplicateCheck(Check):
                         if len(seen) >= self.limit:
                             yield from self._cap(ds_index)
                 elif prev == hash(v):
-                    yield Finding.make(CATALOGUE["VAL-602"], **obs_location(batch, i, keys[i], value=v))
+                    yield Finding.make(
+                        CATALOGUE["VAL-602"], **obs_location(batch, i, keys[i], value=v)
+                    )
                 else:
-                    yield Finding.make(CATALOGUE["VAL-601"], **obs_location(batch, i, keys[i], value=v))
+                    yield Finding.make(
+                        CATALOGUE["VAL-601"], **obs_location(batch, i, keys[i], value=v)
+                    )
         if self.existing is not None:
             for i, stored in self.existing(batch):
                 v = obs[i].value
                 if stored != v:
-                    yield Finding.make(CATALOGUE["VAL-604"], **obs_location(batch, i, found=stored, value=v))
+                    yield Finding.make(
+                        CATALOGUE["VAL-604"], **obs_location(batch, i, found=stored, value=v)
+                    )
 
     def _cap(self, ds_index: int) -> Iterator[Finding]:
         self.full = True

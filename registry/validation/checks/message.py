@@ -30,16 +30,29 @@ class MessageCheck(Check):
         return iter(())
 
     def _matches(self, ref: Ref) -> bool:
-        return any(ref.type is a.type and ref.agency == a.agency and ref.id == a.id and ref.version == a.version
-                   for a in self.accepted)
+        return any(
+            ref.type is a.type
+            and ref.agency == a.agency
+            and ref.id == a.id
+            and ref.version == a.version
+            for a in self.accepted
+        )
 
     def chunk(self, batch: Batch) -> Iterator[Finding]:
         ds = batch.dataset
         self.observations += len(batch.chunk.observations)
         self.series += len(batch.chunk.empty_series)
-        if batch.new_dataset and ds.structure_ref is not None and not self._matches(ds.structure_ref):
-            yield Finding.make(CATALOGUE["VAL-102"], dataset=ds.index, found=str(ds.structure_ref),
-                               expected=" / ".join(str(a) for a in self.accepted))
+        if (
+            batch.new_dataset
+            and ds.structure_ref is not None
+            and not self._matches(ds.structure_ref)
+        ):
+            yield Finding.make(
+                CATALOGUE["VAL-102"],
+                dataset=ds.index,
+                found=str(ds.structure_ref),
+                expected=" / ".join(str(a) for a in self.accepted),
+            )
 
     def end(self) -> Iterator[Finding]:
         if self.observations == 0 and self.series == 0:

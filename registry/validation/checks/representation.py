@@ -32,8 +32,18 @@ _SUGGEST_CACHE = 10_000
 class RepresentationCheck(Check):
     """Codes, facets, time periods."""
 
-    codes = ("VAL-105", "VAL-301", "VAL-302", "VAL-303", "VAL-304", "VAL-305", "VAL-306", "VAL-307",
-             "VAL-308", "VAL-309")
+    codes = (
+        "VAL-105",
+        "VAL-301",
+        "VAL-302",
+        "VAL-303",
+        "VAL-304",
+        "VAL-305",
+        "VAL-306",
+        "VAL-307",
+        "VAL-308",
+        "VAL-309",
+    )
 
     def start(self, ctx: Context) -> Iterator[Finding]:
         self.ctx = ctx
@@ -45,9 +55,15 @@ class RepresentationCheck(Check):
         m = ctx.dsd.primary_measure
         if m is not None and m.local_representation is not None:
             tf = m.local_representation.text_format
-        plain = tf is None or (tf.text_type in (None, "Double", "Float", "Decimal") and tf.decimals is None
-                               and tf.min_value is None and tf.max_value is None and tf.pattern is None
-                               and tf.min_length is None and tf.max_length is None)
+        plain = tf is None or (
+            tf.text_type in (None, "Double", "Float", "Decimal")
+            and tf.decimals is None
+            and tf.min_value is None
+            and tf.max_value is None
+            and tf.pattern is None
+            and tf.min_length is None
+            and tf.max_length is None
+        )
         self.plain_real = measure_checker is not None and plain
         self.measure_checker = measure_checker
         self.measure_codes = ctx.codes.get(ctx.measure_id)
@@ -79,7 +95,9 @@ class RepresentationCheck(Check):
             kinds[period] = kind
         return kind
 
-    def _value_problem(self, comp: str, value: str, is_dim: bool, freq: str | None) -> tuple[str, dict[str, Any]] | None:
+    def _value_problem(
+        self, comp: str, value: str, is_dim: bool, freq: str | None
+    ) -> tuple[str, dict[str, Any]] | None:
         ctx = self.ctx
         if comp == ctx.time_id:
             kind = self._kind(value)
@@ -90,17 +108,22 @@ class RepresentationCheck(Check):
                 return ("VAL-309", {"found": KIND_NAMES.get(kind, kind), "expected": freq})
             return None
         codes = ctx.codes.get(comp)
-        if codes is not None:
-            if value not in codes:
-                return ("VAL-301" if is_dim else "VAL-302",
-                        {"codelist": ctx.codelist_label[comp], "suggestion": self._suggest(comp, value)})
+        if codes is not None and value not in codes:
+            return (
+                "VAL-301" if is_dim else "VAL-302",
+                {
+                    "codelist": ctx.codelist_label[comp],
+                    "suggestion": self._suggest(comp, value),
+                },
+            )
         checker = ctx.checkers.get(comp)
         if checker is not None:
             return checker(value)
         return None
 
-    def _problems(self, pairs: dict[str, str], ok: set[tuple[str, str]], is_dim: bool,
-                  freq: str | None) -> list[tuple[str, str, str, dict[str, Any]]]:
+    def _problems(
+        self, pairs: dict[str, str], ok: set[tuple[str, str]], is_dim: bool, freq: str | None
+    ) -> list[tuple[str, str, str, dict[str, Any]]]:
         """(code, component, value, params) for each bad pair; good pairs are learned."""
         known = self.dims if is_dim else self.ctx.attr_like_ids
         out = []
@@ -115,19 +138,35 @@ class RepresentationCheck(Check):
                 out.append((problem[0], comp, value, problem[1]))
         return out
 
-    def _check_pairs(self, batch: Batch, i: int, pairs: dict[str, str], ok: set[tuple[str, str]],
-                     is_dim: bool, freq: str | None) -> Iterator[Finding]:
+    def _check_pairs(
+        self,
+        batch: Batch,
+        i: int,
+        pairs: dict[str, str],
+        ok: set[tuple[str, str]],
+        is_dim: bool,
+        freq: str | None,
+    ) -> Iterator[Finding]:
         for code, comp, value, params in self._problems(pairs, ok, is_dim, freq):
-            yield Finding.make(CATALOGUE[code], **obs_location(batch, i, component=comp, value=value, **params))
+            yield Finding.make(
+                CATALOGUE[code], **obs_location(batch, i, component=comp, value=value, **params)
+            )
 
     # --- hot loop --------------------------------------------------------------------------------------
 
     def chunk(self, batch: Batch) -> Iterator[Finding]:
         ctx = self.ctx
         if batch.new_dataset and batch.dataset.attrs:
-            for code, comp, value, params in self._problems(batch.dataset.attrs, set(), False, None):
-                yield Finding.make(CATALOGUE[code], dataset=batch.dataset.index, component=comp,
-                                   value=value, **params)
+            for code, comp, value, params in self._problems(
+                batch.dataset.attrs, set(), False, None
+            ):
+                yield Finding.make(
+                    CATALOGUE[code],
+                    dataset=batch.dataset.index,
+                    component=comp,
+                    value=value,
+                    **params,
+                )
         obs = batch.chunk.observations
         learned = batch.learned
         ok_attrs = learned.ok_attrs
@@ -140,8 +179,13 @@ class RepresentationCheck(Check):
         for i in batch.dirty():
             o = obs[i]
             s = o.series
-            if s is last and not series_bad and series_freq is not None and o.dims.items() <= ok \
-                    and o.attrs.items() <= ok_attrs:
+            if (
+                s is last
+                and not series_bad
+                and series_freq is not None
+                and o.dims.items() <= ok
+                and o.attrs.items() <= ok_attrs
+            ):
                 continue  # every pair was learned earlier in this batch
             if s is not last:
                 last = s
@@ -150,7 +194,9 @@ class RepresentationCheck(Check):
                 series_bad = self._problems(s.key, ok, True, series_freq)
                 series_bad += self._problems(s.attrs, ok_attrs, False, series_freq)
             for code, comp, value, params in series_bad:
-                yield Finding.make(CATALOGUE[code], **obs_location(batch, i, component=comp, value=value, **params))
+                yield Finding.make(
+                    CATALOGUE[code], **obs_location(batch, i, component=comp, value=value, **params)
+                )
             dims = o.dims
             if series_freq is None and freq_id and freq_id in dims:
                 f_ok = learned.dims_for(dims[freq_id])
@@ -171,20 +217,36 @@ class RepresentationCheck(Check):
                     try:
                         float(v)
                     except ValueError:
-                        yield Finding.make(CATALOGUE["VAL-303"], **obs_location(
-                            batch, i, component=measure_id, value=v, text_type="number"))
+                        yield Finding.make(
+                            CATALOGUE["VAL-303"],
+                            **obs_location(
+                                batch, i, component=measure_id, value=v, text_type="number"
+                            ),
+                        )
                         continue
                     if "_" in v:
-                        yield Finding.make(CATALOGUE["VAL-303"], **obs_location(
-                            batch, i, component=measure_id, value=v, text_type="number"))
+                        yield Finding.make(
+                            CATALOGUE["VAL-303"],
+                            **obs_location(
+                                batch, i, component=measure_id, value=v, text_type="number"
+                            ),
+                        )
         elif self.measure_codes is not None:
             codes = self.measure_codes
             for i, o in enumerate(obs):
                 v = o.value
                 if v and v not in codes:
-                    yield Finding.make(CATALOGUE["VAL-301"], **obs_location(
-                        batch, i, component=measure_id, value=v, codelist=ctx.codelist_label[measure_id],
-                        suggestion=self._suggest(measure_id, v)))
+                    yield Finding.make(
+                        CATALOGUE["VAL-301"],
+                        **obs_location(
+                            batch,
+                            i,
+                            component=measure_id,
+                            value=v,
+                            codelist=ctx.codelist_label[measure_id],
+                            suggestion=self._suggest(measure_id, v),
+                        ),
+                    )
         elif self.measure_checker is not None:
             checker = self.measure_checker
             for i, o in enumerate(obs):
@@ -193,5 +255,7 @@ class RepresentationCheck(Check):
                     problem = checker(v)
                     if problem is not None:
                         code, params = problem
-                        yield Finding.make(CATALOGUE[code], **obs_location(
-                            batch, i, component=measure_id, value=v, **params))
+                        yield Finding.make(
+                            CATALOGUE[code],
+                            **obs_location(batch, i, component=measure_id, value=v, **params),
+                        )

@@ -15,10 +15,20 @@ import difflib
 from collections.abc import Iterator
 
 from registry.formats.base import Series
-from registry.validation.context import DATASET, OBSERVATION, SERIES, Batch, Check, Context, obs_location
+from registry.validation.context import (
+    DATASET,
+    OBSERVATION,
+    SERIES,
+    Batch,
+    Check,
+    Context,
+    obs_location,
+)
 from registry.validation.findings import CATALOGUE, Finding
 
-R201, R202, R203, R204, R205 = (CATALOGUE[c] for c in ("VAL-201", "VAL-202", "VAL-203", "VAL-204", "VAL-205"))
+R201, R202, R203, R204, R205 = (
+    CATALOGUE[c] for c in ("VAL-201", "VAL-202", "VAL-203", "VAL-204", "VAL-205")
+)
 _LEVEL_NAMES = {DATASET: "data set", SERIES: "series", OBSERVATION: "observation"}
 
 
@@ -84,8 +94,14 @@ class StructureCheck(Check):
                 series_problems += [(a, "attr") for a in s.attrs if a not in known_attrs]
             yield from self._observation(batch, i, o, need, series_problems)
 
-    def _observation(self, batch: Batch, i: int, o: object, need: frozenset[str],
-                     series_problems: list[tuple[str, str]]) -> Iterator[Finding]:
+    def _observation(
+        self,
+        batch: Batch,
+        i: int,
+        o: object,
+        need: frozenset[str],
+        series_problems: list[tuple[str, str]],
+    ) -> Iterator[Finding]:
         ctx = self.ctx
         dims = o.dims  # type: ignore[attr-defined]
         attrs = o.attrs  # type: ignore[attr-defined]
@@ -109,17 +125,36 @@ class StructureCheck(Check):
         ctx = self.ctx
         for a in s.attrs:
             if a in ctx.attr_level and ctx.coarser(SERIES, ctx.attr_level[a]):
-                yield Finding.make(R204, **obs_location(
-                    batch, i, component=a, dsd=ctx.dsd_label,
-                    expected=_LEVEL_NAMES[ctx.attr_level[a]], found=_LEVEL_NAMES[SERIES]))
+                yield Finding.make(
+                    R204,
+                    **obs_location(
+                        batch,
+                        i,
+                        component=a,
+                        dsd=ctx.dsd_label,
+                        expected=_LEVEL_NAMES[ctx.attr_level[a]],
+                        found=_LEVEL_NAMES[SERIES],
+                    ),
+                )
 
     def _dataset(self, batch: Batch) -> Iterator[Finding]:
         ctx = self.ctx
         ds = batch.dataset
         for a in ds.attrs:
             if a not in self.known_attrs:
-                yield Finding.make(R203, component=a, dsd=ctx.dsd_label, dataset=ds.index,
-                                   suggestion=self._suggest(a, self.known_attrs))
+                yield Finding.make(
+                    R203,
+                    component=a,
+                    dsd=ctx.dsd_label,
+                    dataset=ds.index,
+                    suggestion=self._suggest(a, self.known_attrs),
+                )
             elif a in ctx.attr_level and ctx.coarser(DATASET, ctx.attr_level[a]):
-                yield Finding.make(R204, component=a, dsd=ctx.dsd_label, dataset=ds.index,
-                                   expected=_LEVEL_NAMES[ctx.attr_level[a]], found=_LEVEL_NAMES[DATASET])
+                yield Finding.make(
+                    R204,
+                    component=a,
+                    dsd=ctx.dsd_label,
+                    dataset=ds.index,
+                    expected=_LEVEL_NAMES[ctx.attr_level[a]],
+                    found=_LEVEL_NAMES[DATASET],
+                )
