@@ -41,7 +41,9 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     from api.health import bp as health_bp
 
     app.register_blueprint(health_bp)
-    for name in ("api.openapi", "api.structure.blueprint", "api.submissions.blueprint", "api.data.blueprint"):
+    # Authentication first: its before_request hook sets the Principal the other modules use.
+    for name in ("api.auth.blueprint", "api.openapi", "api.structure.blueprint", "api.submissions.blueprint",
+                 "api.data.blueprint", "api.curation.blueprint"):
         _register_optional(app, name)
     return app
 

@@ -9,6 +9,7 @@ from registry.store.base import Base
 from registry.store.db import make_engine
 import registry.store.data_models  # noqa: F401  (registers tables)
 import registry.store.models  # noqa: F401
+import registry.store.models_auth  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata
