@@ -77,6 +77,7 @@ class Heartbeat(Monitor):
         self.file = alive_file(settings, sub_id)
         self.interval = interval
         self.observations = 0
+        self.loaded_count = 0
         self.status = "validating"
         self._written = -1
         self._stop = threading.Event()
@@ -88,6 +89,9 @@ class Heartbeat(Monitor):
     def phase(self, status: str) -> None:
         self.status = status
         self._beat()
+
+    def loaded(self, observations: int) -> None:
+        self.loaded_count = observations
 
     def __enter__(self) -> Heartbeat:
         self._beat()
@@ -115,6 +119,8 @@ class Heartbeat(Monitor):
         if self.status == "validating" and self.observations != self._written:
             values["observations_read"] = self.observations
             self._written = self.observations
+        elif self.status == "loading":
+            values["observations_loaded"] = self.loaded_count
         try:
             with self.db.transaction() as session:
                 session.execute(update(Submission).where(

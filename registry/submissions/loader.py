@@ -30,7 +30,7 @@ buffer goes through ``COPY`` into a temporary table and two set-based statements
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -101,8 +101,10 @@ class Loader:
         embargo_until: datetime | None = None,
         now: datetime,
         flush_size: int | None = None,
+        progress: Callable[[int], None] | None = None,
     ) -> None:
         self.conn = conn
+        self.progress = progress
         self.ctx = Context(structure, {}, ValidationOptions())
         self.dataflow = dataflow
         self.submission_id = submission_id
@@ -313,6 +315,8 @@ class Loader:
                 rows,
             )
         self.stats.observations += len(rows)
+        if self.progress is not None:
+            self.progress(self.stats.total)
 
     def _current(self, upserts: dict[tuple[Key, str], Any]) -> dict[tuple[int, str], tuple[Any, Any, dict[str, str]]]:
         """Stored current value and attributes of the observations about to be merged."""

@@ -190,11 +190,12 @@ def load_file(
     action: str,
     embargo_until: datetime | None = None,
     skip: Any = None,
+    progress: Progress | None = None,
 ) -> LoadStats:
     """Read the stored file again and load it through ``conn`` (the caller commits or rolls back)."""
     with open_data(path, max_size) as (stream, _head, reader):
         loader = Loader(conn, structure, dataflow=dataflow, submission_id=submission_id, provider=provider,
-                        action=action, embargo_until=embargo_until, now=utcnow())
+                        action=action, embargo_until=embargo_until, now=utcnow(), progress=progress)
         return loader.load(reader.read(stream, lambda _ref: structure), skip)
 
 
@@ -209,6 +210,9 @@ class Monitor:
 
     def phase(self, status: str) -> None:
         """The submission entered ``status``."""
+
+    def loaded(self, observations: int) -> None:
+        """Observations written so far by the (uncommitted) load."""
 
 
 def upload_file(settings: Settings, row: Submission) -> Path:
@@ -264,7 +268,8 @@ def process_submission(db: Database, settings: Settings, sub_id: str, monitor: M
             stats = load_file(session.connection(), path, resolved.structure,
                               max_size=settings.max_decompressed_bytes, dataflow=resolved.dataflow_key,
                               submission_id=sub_id, provider=row.provider, action=row.action,
-                              embargo_until=row.embargo_until, skip=report.rejected if not report.valid else None)
+                              embargo_until=row.embargo_until, skip=report.rejected if not report.valid else None,
+                              progress=monitor.loaded)
             session.execute(update(Submission).where(Submission.id == sub_id).values(
                 status="loaded", observations_loaded=stats.total, finished_at=utcnow(), heartbeat_at=utcnow()))
     except Exception as exc:
