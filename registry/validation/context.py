@@ -45,8 +45,8 @@ class ValidationOptions:
     missing_value_statuses: frozenset[str] = frozenset({"M", "O", "L", "Q"})
     #: Distinct observation keys tracked for duplicates (about 100 bytes each; see checks/duplicates.py).
     max_duplicate_keys: int = 5_000_000
-    #: Groups kept for additivity/coherence (a few hundred bytes each; see checks/content.py).
-    max_content_groups: int = 1_000_000
+    #: Values kept for additivity/coherence (about 120 bytes each; see checks/content.py).
+    max_content_groups: int = 4_000_000
     #: Rows remembered for the rejected-rows export (bitmap: 1 bit per observation, always complete) and
     #: series ordinals for series-level errors.
     max_rejected_series: int = 1_000_000

@@ -4,7 +4,8 @@ Bounded-memory strategy.  Only 64-bit digests are kept: ``seen`` maps ``hash((ke
 key; mixed with the data set index for data sets after the first) to ``hash(value)``.  Nothing of the observation itself is
 retained.  Cost in CPython 3.11: a dict entry (24 bytes) + index slot (4–8 bytes, ×1.5–3 for the load
 factor) + two int objects (32 bytes each) ≈ 100 bytes per distinct observation, i.e. about 100 MB per
-million observations (measured by ``benchmarks/validate_engine.py --memory``).  ``max_duplicate_keys``
+million observations (``benchmarks/validate_engine.py --memory --no-rules`` measures ≈ 170 bytes per
+observation for the whole run without content rules).  ``max_duplicate_keys``
 (default 5 M) caps it: beyond the cap no new keys are recorded, lookups continue, and one ``VAL-603``
 warning says the check is incomplete (the cap is tested per batch, so it may be exceeded by
 one batch).
