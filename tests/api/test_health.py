@@ -44,3 +44,9 @@ def test_unexpected_exception_returns_500_with_request_id(app) -> None:
     assert b"secret detail" not in resp.data
     assert b"Traceback" not in resp.data
     assert resp.headers["X-Request-Id"].encode() in resp.data
+
+
+def test_overlong_uri_is_414(client) -> None:
+    resp = client.get("/sdmx/rest/codelist/" + "A" * 9000)
+    assert resp.status_code == 414
+    assert b"ErrorMessage" in resp.data
