@@ -45,7 +45,7 @@ HEAD = (
     'xmlns:common="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common" '
     'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
     "<message:Header><message:ID>BENCH</message:ID><message:Test>true</message:Test>"
-    "<message:Prepared>2024-01-01T00:00:00</message:Prepared><message:Sender id=\"BENCH\"/>"
+    '<message:Prepared>2024-01-01T00:00:00</message:Prepared><message:Sender id="BENCH"/>'
     '<message:Structure structureID="S" dimensionAtObservation="TIME_PERIOD"><common:Structure>'
     '<Ref agencyID="BENCH" id="DSD10" version="1.0"/></common:Structure></message:Structure>'
     "</message:Header>\n"
@@ -57,7 +57,9 @@ def dsd() -> DataStructure:
     dims = [Dimension(d, position=i) for i, d in enumerate(DIMS)]
     dims.append(Dimension("TIME_PERIOD", position=len(DIMS), kind="time"))
     attrs = [DataAttribute(a) for a in ("UNIT_MULT", "DECIMALS", "OBS_STATUS")]
-    return DataStructure("BENCH", "DSD10", dimensions=dims, attributes=attrs, measures=[Measure("OBS_VALUE")])
+    return DataStructure(
+        "BENCH", "DSD10", dimensions=dims, attributes=attrs, measures=[Measure("OBS_VALUE")]
+    )
 
 
 def _key(s: int) -> list[tuple[str, str]]:
@@ -88,8 +90,10 @@ def write_generic(path: Path, n_obs: int, per_series: int) -> None:
         for s in range((n_obs + per_series - 1) // per_series):
             f.write("<generic:Series><generic:SeriesKey>")
             f.write("".join(f'<generic:Value id="{d}" value="{v}"/>' for d, v in _key(s)))
-            f.write('</generic:SeriesKey><generic:Attributes><generic:Value id="UNIT_MULT" value="0"/>'
-                    '<generic:Value id="DECIMALS" value="2"/></generic:Attributes>\n')
+            f.write(
+                '</generic:SeriesKey><generic:Attributes><generic:Value id="UNIT_MULT" value="0"/>'
+                '<generic:Value id="DECIMALS" value="2"/></generic:Attributes>\n'
+            )
             for o in range(min(per_series, n_obs - s * per_series)):
                 f.write(
                     f'<generic:Obs><generic:ObsDimension value="{1900 + o // 12}-{o % 12 + 1:02d}"/>'
@@ -104,7 +108,10 @@ def bare(path: Path) -> int:
     """Bare iterparse: end events, count observations, clear."""
     n = 0
     for _, el in etree.iterparse(str(path), events=("end",)):
-        if el.tag == "Obs" or el.tag == "{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/generic}Obs":
+        if (
+            el.tag == "Obs"
+            or el.tag == "{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/generic}Obs"
+        ):
             n += 1
         el.clear()
     return n
@@ -147,7 +154,9 @@ def timed(label: str, fn: Callable[[], int], repeat: int) -> float:
 
 def main() -> None:
     """Generate the file(s) and print the figures."""
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--obs", type=int, default=1_000_000)
     ap.add_argument("--per-series", type=int, default=100)
     ap.add_argument("--repeat", type=int, default=3)
@@ -163,7 +172,11 @@ def main() -> None:
     print(f"structure-specific 2.1: {ss} ({os.path.getsize(ss) / 1e6:.1f} MB)")
     floor = timed("bare iterparse", lambda: bare(ss), args.repeat)
     timed("bare iterparse + attribute dicts", lambda: bare_attrs(ss), args.repeat)
-    rate = timed("StructureSpecificReader21", lambda: run_reader(StructureSpecificReader21(), ss), args.repeat)
+    rate = timed(
+        "StructureSpecificReader21",
+        lambda: run_reader(StructureSpecificReader21(), ss),
+        args.repeat,
+    )
     print(f"reader / bare iterparse: {floor / rate:.2f}x the time")
     if args.generic:
         gen = folder / f"generic-{args.obs}.xml"
@@ -171,7 +184,9 @@ def main() -> None:
             write_generic(gen, args.obs, args.per_series)
         print(f"generic 2.1: {gen} ({os.path.getsize(gen) / 1e6:.1f} MB)")
         gfloor = timed("bare iterparse", lambda: bare(gen), args.repeat)
-        grate = timed("GenericDataReader21", lambda: run_reader(GenericDataReader21(), gen), args.repeat)
+        grate = timed(
+            "GenericDataReader21", lambda: run_reader(GenericDataReader21(), gen), args.repeat
+        )
         print(f"reader / bare iterparse: {gfloor / grate:.2f}x the time")
     if args.keep is None:
         for p in folder.iterdir():

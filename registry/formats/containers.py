@@ -206,7 +206,9 @@ def _zip_member(zf: zipfile.ZipFile, max_size: int) -> zipfile.ZipInfo:
     files = []
     for info in zf.infolist():
         if _unsafe_name(info.filename):
-            raise MessageSyntaxError(f"the zip archive contains an unsafe file name: {info.filename!r}")
+            raise MessageSyntaxError(
+                f"the zip archive contains an unsafe file name: {info.filename!r}"
+            )
         if info.is_dir() or _is_junk(info.filename):
             continue
         if info.filename.lower().endswith(_ARCHIVE_SUFFIXES):

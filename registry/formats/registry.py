@@ -84,8 +84,14 @@ class FormatRegistry:
     """Readers and writers of data formats, looked up by media type or detected by content."""
 
     __slots__ = (
-        "_readers", "_writers", "_reader_by_type", "_writer_by_type", "_reader_by_base",
-        "_writer_by_base", "_missing", "_frozen",
+        "_readers",
+        "_writers",
+        "_reader_by_type",
+        "_writer_by_type",
+        "_reader_by_base",
+        "_writer_by_base",
+        "_missing",
+        "_frozen",
     )
 
     def __init__(

@@ -123,7 +123,7 @@ def sniff_root(head: bytes) -> RootInfo | None:
                 return None
             prefix, local = (m[1], m[2]) if m[2] else (None, m[1])
             attr = f"xmlns:{prefix}" if prefix else "xmlns"
-            decl = re.search(rf"\s{re.escape(attr)}\s*=\s*([\"'])(.*?)\1", text[m.end():])
+            decl = re.search(rf"\s{re.escape(attr)}\s*=\s*([\"'])(.*?)\1", text[m.end() :])
             return RootInfo(local, decl[2] if decl else None, prefix, doctype)
         else:
             return None
@@ -178,7 +178,9 @@ def check_doctype(root: etree._Element) -> None:
     """Refuse documents with a DOCTYPE (SDMX messages never carry one; entities are an attack vector)."""
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        raise MessageSyntaxError("XML documents with a DOCTYPE are not accepted", line=root.sourceline)
+        raise MessageSyntaxError(
+            "XML documents with a DOCTYPE are not accepted", line=root.sourceline
+        )
 
 
 def local_name(tag: Any) -> str:
@@ -285,7 +287,9 @@ def parse_ref(el: etree._Element, default_type: ArtefactType) -> Ref | None:
         if el.text and el.text.strip():
             return Ref.parse_urn(el.text)
     except InvalidReference as exc:
-        raise MessageSyntaxError(f"bad structure reference: {exc.message}", line=el.sourceline) from None
+        raise MessageSyntaxError(
+            f"bad structure reference: {exc.message}", line=el.sourceline
+        ) from None
     return None
 
 
@@ -359,10 +363,22 @@ class StructureCache:
 
 #: DataSet XML attributes defined by the schemas (any namespace); everything else unqualified is a
 #: data-set-level attribute of the DSD (structure-specific formats).
-DATASET_STANDARD_ATTRS = frozenset({
-    "structureRef", "setID", "action", "reportingBeginDate", "reportingEndDate", "validFromDate",
-    "validToDate", "publicationYear", "publicationPeriod", "dataScope", "type", "schemaLocation",
-})
+DATASET_STANDARD_ATTRS = frozenset(
+    {
+        "structureRef",
+        "setID",
+        "action",
+        "reportingBeginDate",
+        "reportingEndDate",
+        "validFromDate",
+        "validToDate",
+        "publicationYear",
+        "publicationPeriod",
+        "dataScope",
+        "type",
+        "schemaLocation",
+    }
+)
 
 
 def dataset_facts(attrib: Mapping[str, str]) -> dict[str, str]:
@@ -484,7 +500,9 @@ class MessageParse:
 
     __slots__ = ("dialect", "name", "structures", "batch_size", "header")
 
-    def __init__(self, dialect: Dialect, name: str, resolve: StructureResolver, batch_size: int) -> None:
+    def __init__(
+        self, dialect: Dialect, name: str, resolve: StructureResolver, batch_size: int
+    ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         self.dialect = dialect
@@ -527,7 +545,9 @@ class MessageParse:
         """Read one data set, consuming events up to and including its end."""
         raise NotImplementedError
 
-    def _dataset_info(self, ds: etree._Element, index: int) -> tuple[DataSetInfo, ResolvedStructure]:
+    def _dataset_info(
+        self, ds: etree._Element, index: int
+    ) -> tuple[DataSetInfo, ResolvedStructure]:
         header = self.header
         facts = dataset_facts(ds.attrib)
         hs = header.structure_for(facts.get("structureRef"))
@@ -553,4 +573,3 @@ class MessageParse:
             index=index,
         )
         return info, structure
-

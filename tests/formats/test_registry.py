@@ -60,7 +60,9 @@ def test_detect_specimens(formats: FormatRegistry, specimens: Path, path: str, r
         ("UNICEF/CME_MRY0T4_all_2020.csv", "content starting with 'REF_AREA,Geographic area"),
     ],
 )
-def test_detect_refuses_what_is_not_data(formats: FormatRegistry, specimens: Path, path: str, seen: str) -> None:
+def test_detect_refuses_what_is_not_data(
+    formats: FormatRegistry, specimens: Path, path: str, seen: str
+) -> None:
     head = (specimens / path).read_bytes()[:4096]
     with pytest.raises(UnsupportedMediaType, match="not a data format this service reads") as err:
         formats.detect(head)
@@ -68,11 +70,17 @@ def test_detect_refuses_what_is_not_data(formats: FormatRegistry, specimens: Pat
 
 
 def test_detect_error_message(formats: FormatRegistry, specimens: Path) -> None:
-    with pytest.raises(MessageSyntaxError, match="the file is an SDMX error message, code 150: Unable to parse value"):
+    with pytest.raises(
+        MessageSyntaxError,
+        match="the file is an SDMX error message, code 150: Unable to parse value",
+    ):
         formats.detect((specimens / "EDGE/error-150.xml").read_bytes()[:4096])
 
 
-@pytest.mark.parametrize("head", [b"", b"\x00\x01binary", b"<html><body>hi</body></html>", b"<?xml version='1.0'?><!-- c -->"])
+@pytest.mark.parametrize(
+    "head",
+    [b"", b"\x00\x01binary", b"<html><body>hi</body></html>", b"<?xml version='1.0'?><!-- c -->"],
+)
 def test_detect_garbage(formats: FormatRegistry, head: bytes) -> None:
     with pytest.raises(UnsupportedMediaType):
         formats.detect(head)
@@ -80,9 +88,17 @@ def test_detect_garbage(formats: FormatRegistry, head: bytes) -> None:
 
 def test_media_type_lookups(formats: FormatRegistry) -> None:
     assert formats.reader_for(MediaType.SS_DATA_21) is StructureSpecificReader21
-    assert formats.reader_for("application/vnd.sdmx.structurespecifictimeseriesdata+xml; version=2.1") is StructureSpecificReader21
-    assert formats.reader_for("Application/VND.sdmx.genericdata+xml;version=2.1") is GenericDataReader21
-    assert formats.reader_for("application/vnd.sdmx.data+xml") is DataReader30  # unambiguous without version
+    assert (
+        formats.reader_for("application/vnd.sdmx.structurespecifictimeseriesdata+xml; version=2.1")
+        is StructureSpecificReader21
+    )
+    assert (
+        formats.reader_for("Application/VND.sdmx.genericdata+xml;version=2.1")
+        is GenericDataReader21
+    )
+    assert (
+        formats.reader_for("application/vnd.sdmx.data+xml") is DataReader30
+    )  # unambiguous without version
     with pytest.raises(UnsupportedMediaType, match="supported:"):
         formats.reader_for("application/xml")
     with pytest.raises(UnsupportedMediaType):
@@ -96,10 +112,16 @@ def test_media_type_lookups(formats: FormatRegistry) -> None:
 
 def test_default_registry_has_every_contract_codec(formats: FormatRegistry) -> None:
     names = {c.__name__ for c in (*formats.readers, *formats.writers)}
-    expected = {cls for _, cls in (*registry_module.READER_CLASSES, *registry_module.WRITER_CLASSES)}
+    expected = {
+        cls for _, cls in (*registry_module.READER_CLASSES, *registry_module.WRITER_CLASSES)
+    }
     assert formats.missing == ()
     assert names == expected
-    assert [c.__name__ for c in formats.readers][:3] == ["StructureSpecificReader21", "GenericDataReader21", "DataReader30"]
+    assert [c.__name__ for c in formats.readers][:3] == [
+        "StructureSpecificReader21",
+        "GenericDataReader21",
+        "DataReader30",
+    ]
 
 
 def test_registry_is_frozen(formats: FormatRegistry) -> None:
@@ -120,11 +142,17 @@ def test_conflicting_registrations_and_non_codecs() -> None:
         FormatRegistry([object])  # type: ignore[list-item]
 
 
-def test_loading_skips_missing_modules_but_not_broken_ones(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(registry_module, "READER_CLASSES", (
-        ("registry.formats.sdmxml21.ss_reader", "StructureSpecificReader21"),
-        ("registry.formats.not_written_yet", "FutureReader"),
-    ))
+def test_loading_skips_missing_modules_but_not_broken_ones(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(
+        registry_module,
+        "READER_CLASSES",
+        (
+            ("registry.formats.sdmxml21.ss_reader", "StructureSpecificReader21"),
+            ("registry.formats.not_written_yet", "FutureReader"),
+        ),
+    )
     monkeypatch.setattr(registry_module, "WRITER_CLASSES", ())
     reg = default_registry()
     assert reg.readers == (StructureSpecificReader21,)
@@ -132,7 +160,9 @@ def test_loading_skips_missing_modules_but_not_broken_ones(monkeypatch: pytest.M
 
     broken = types.ModuleType("registry.formats._broken_codec")
     monkeypatch.setitem(sys.modules, "registry.formats._broken_codec", broken)
-    monkeypatch.setattr(registry_module, "READER_CLASSES", (("registry.formats._broken_codec", "Reader"),))
+    monkeypatch.setattr(
+        registry_module, "READER_CLASSES", (("registry.formats._broken_codec", "Reader"),)
+    )
     with pytest.raises(ImportError, match="does not define Reader"):
         default_registry()
 

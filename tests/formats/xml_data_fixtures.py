@@ -106,7 +106,9 @@ def summarise(chunks: Iterable[DataChunk], batch_size: int | None = None) -> Sum
     return out
 
 
-def read_specimen(reader: object, specimens: Path, data_file: str, **kw: int) -> tuple[Summary, RecordingResolver]:
+def read_specimen(
+    reader: object, specimens: Path, data_file: str, **kw: int
+) -> tuple[Summary, RecordingResolver]:
     """Read a specimen with its DSD; returns the summary and the resolver (for the refs asked)."""
     resolver = RecordingResolver(ResolvedStructure(specimen_dsd(specimens, data_file)))
     with open(specimens / data_file, "rb") as f:
@@ -120,12 +122,17 @@ MES21 = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
 MES30 = "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message"
 
 
-def toy_dsd(n_dims: int = 3, attrs: Iterable[str] = ("OBS_STATUS", "UNIT_MULT", "TITLE")) -> DataStructure:
+def toy_dsd(
+    n_dims: int = 3, attrs: Iterable[str] = ("OBS_STATUS", "UNIT_MULT", "TITLE")
+) -> DataStructure:
     """A DSD with dimensions D0…Dn-1, TIME_PERIOD, the given attributes and OBS_VALUE."""
     dims = [Dimension(f"D{i}", position=i) for i in range(n_dims)]
     dims.append(Dimension("TIME_PERIOD", position=n_dims, kind="time"))
     return DataStructure(
-        "TEST", "TOY", dimensions=dims, attributes=[DataAttribute(a) for a in attrs],
+        "TEST",
+        "TOY",
+        dimensions=dims,
+        attributes=[DataAttribute(a) for a in attrs],
         measures=[Measure("OBS_VALUE")],
     )
 
@@ -210,8 +217,12 @@ def big_series(n_obs: int, per_series: int = 100, n_dims: int = 3) -> Iterator[W
         key = {f"D{i}": f"V{(s >> i) % 5}" for i in range(n_dims)}
         count = min(per_series, n_obs - s * per_series)
         yield WSeries(
-            key, {"UNIT_MULT": "0"},
-            (({"TIME_PERIOD": f"{1900 + o}"}, f"{s}.{o}", {"OBS_STATUS": "A"}) for o in range(count)),
+            key,
+            {"UNIT_MULT": "0"},
+            (
+                ({"TIME_PERIOD": f"{1900 + o}"}, f"{s}.{o}", {"OBS_STATUS": "A"})
+                for o in range(count)
+            ),
         )
 
 

@@ -40,10 +40,18 @@ DIALECT_GENERIC_21 = Dialect("2.1", ns.MES, frozenset({"GenericData", "GenericTi
 
 _G = f"{{{ns.GEN}}}"
 VALUE, OBS, OBS_DIM, OBS_VALUE, OBS_KEY = (
-    _G + "Value", _G + "Obs", _G + "ObsDimension", _G + "ObsValue", _G + "ObsKey",
+    _G + "Value",
+    _G + "Obs",
+    _G + "ObsDimension",
+    _G + "ObsValue",
+    _G + "ObsKey",
 )
 ATTRIBUTES, SERIES, SERIES_KEY, GROUP, GROUP_KEY = (
-    _G + "Attributes", _G + "Series", _G + "SeriesKey", _G + "Group", _G + "GroupKey",
+    _G + "Attributes",
+    _G + "Series",
+    _G + "SeriesKey",
+    _G + "Group",
+    _G + "GroupKey",
 )
 DATA_PROVIDER = (_G + "DataProvider", "DataProvider")
 
@@ -166,7 +174,10 @@ class GenericDataReader21:
     """SDMX-ML 2.1 GenericData and GenericTimeSeriesData."""
 
     name: ClassVar[str] = "SDMX-ML 2.1 GenericData"
-    media_types: ClassVar[tuple[MediaType, ...]] = (MediaType.GENERIC_DATA_21, MediaType.GENERIC_TS_DATA_21)
+    media_types: ClassVar[tuple[MediaType, ...]] = (
+        MediaType.GENERIC_DATA_21,
+        MediaType.GENERIC_TS_DATA_21,
+    )
     suffixes: ClassVar[tuple[str, ...]] = (".xml",)
     dialect: ClassVar[Dialect] = DIALECT_GENERIC_21
 

@@ -74,7 +74,9 @@ def comp_value(el: etree._Element) -> str:
         inner = [t for t in v if local_name(t.tag) == "Text"]
         if inner:
             for t in inner:
-                texts.setdefault(t.get("{http://www.w3.org/XML/1998/namespace}lang") or "", t.text or "")
+                texts.setdefault(
+                    t.get("{http://www.w3.org/XML/1998/namespace}lang") or "", t.text or ""
+                )
         elif lang is not None:
             texts.setdefault(lang, v.text or "")
         else:
@@ -234,7 +236,9 @@ class StructureSpecificReader21:
         root = sniff_root(head)
         if root is None or root.local not in cls.dialect.roots:
             return False
-        if root.namespace is None:  # declaration cut off: fall back on the namespace appearing at all
+        if (
+            root.namespace is None
+        ):  # declaration cut off: fall back on the namespace appearing at all
             return root.prefix is not None and cls.dialect.mes.encode() in head
         return root.namespace == cls.dialect.mes
 

@@ -49,7 +49,9 @@ SPECIMEN_COUNTS = [
 
 
 @pytest.mark.parametrize(("path", "n_ds", "n_series", "n_empty", "n_obs", "dao"), SPECIMEN_COUNTS)
-def test_specimen_counts(specimens: Path, path: str, n_ds: int, n_series: int, n_empty: int, n_obs: int, dao: str) -> None:
+def test_specimen_counts(
+    specimens: Path, path: str, n_ds: int, n_series: int, n_empty: int, n_obs: int, dao: str
+) -> None:
     summary, _ = read_specimen(READER, specimens, path)
     assert len(summary.datasets) == n_ds
     assert len(summary.series) == n_series
@@ -82,11 +84,25 @@ def test_istat_values_lines_and_action(specimens: Path) -> None:
     assert info.action == "Information"
     first, last = summary.observations[0], summary.observations[-1]
     assert first.series.key == {
-        "FREQ": "A", "REF_AREA": "IT", "DATA_TYPE": "JAN", "SEX": "1", "AGE": "TOTAL", "MARITAL_STATUS": "99",
+        "FREQ": "A",
+        "REF_AREA": "IT",
+        "DATA_TYPE": "JAN",
+        "SEX": "1",
+        "AGE": "TOTAL",
+        "MARITAL_STATUS": "99",
     }
     assert first.series.line == 23 and first.series.index == 0
-    assert (first.dims, first.value, first.attrs, first.line) == ({"TIME_PERIOD": "2019"}, "29131195", {}, 24)
-    assert (last.dims, last.attrs, last.series.index) == ({"TIME_PERIOD": "2022"}, {"OBS_STATUS": "e"}, 1)
+    assert (first.dims, first.value, first.attrs, first.line) == (
+        {"TIME_PERIOD": "2019"},
+        "29131195",
+        {},
+        24,
+    )
+    assert (last.dims, last.attrs, last.series.index) == (
+        {"TIME_PERIOD": "2022"},
+        {"OBS_STATUS": "e"},
+        1,
+    )
     lines = (specimens / "ISTAT/22_289.xml").read_text().splitlines()
     for obs in summary.observations:
         assert f'TIME_PERIOD="{obs.dims["TIME_PERIOD"]}"' in lines[obs.line - 1]
@@ -122,7 +138,13 @@ def test_cross_sectional_groups_attach_to_observations(specimens: Path) -> None:
 
 def test_eurostat_dataset_in_dsd_namespace(specimens: Path) -> None:
     summary, _ = read_specimen(READER, specimens, "ESTAT/NRG_BAL_S-data.xml")
-    assert summary.series[0].key == {"geo": "AL", "siec": "C0000X0350-0370", "unit": "GWH", "freq": "A", "nrg_bal": "AFC"}
+    assert summary.series[0].key == {
+        "geo": "AL",
+        "siec": "C0000X0350-0370",
+        "unit": "GWH",
+        "freq": "A",
+        "nrg_bal": "AFC",
+    }
     assert summary.observations[0].value == "6644.088"
 
 
@@ -130,16 +152,23 @@ def test_flat_all_dimensions(specimens: Path) -> None:
     summary, _ = read_specimen(READER, specimens, "EDGE/DS1-invalid-constraint.xml")
     (flat,) = summary.series
     assert flat.key == {} and all(o.series is flat for o in summary.observations)
-    assert summary.observations[0].dims == {"TEST_1": "TEST_VALUE_2", "TEST_2": "TEST_VALUE_3", "TIME_PERIOD": "2020-03-30"}
+    assert summary.observations[0].dims == {
+        "TEST_1": "TEST_VALUE_2",
+        "TEST_2": "TEST_VALUE_3",
+        "TIME_PERIOD": "2020-03-30",
+    }
     assert [o.value for o in summary.observations] == ["04.0", "01.0", "02.0", "03.0"]
 
 
 def test_series_keys_only(specimens: Path) -> None:
     summary, _ = read_specimen(READER, specimens, "UNICEF/CME-serieskeys.xml", batch_size=5000)
     assert len(summary.empty_series) == 20435
-    assert summary.empty_series[0].key == {"REF_AREA": "AFG", "INDICATOR": "CME_ARR_10T19", "SEX": "_T", "WEALTH_QUINTILE": "_T"} or set(
-        summary.empty_series[0].key
-    ) == {"REF_AREA", "INDICATOR", "SEX", "WEALTH_QUINTILE"}
+    assert summary.empty_series[0].key == {
+        "REF_AREA": "AFG",
+        "INDICATOR": "CME_ARR_10T19",
+        "SEX": "_T",
+        "WEALTH_QUINTILE": "_T",
+    } or set(summary.empty_series[0].key) == {"REF_AREA", "INDICATOR", "SEX", "WEALTH_QUINTILE"}
     assert [s.index for s in summary.empty_series[:3]] == [0, 1, 2]
 
 
@@ -148,7 +177,11 @@ def test_series_keys_only(specimens: Path) -> None:
 
 def test_multiple_datasets_distinct_infos() -> None:
     series = [WSeries({"D0": "A", "D1": "B", "D2": "C"}, {}, [({"TIME_PERIOD": "2000"}, "1", {})])]
-    data = b"".join(ss_message([({"action": "Replace"}, series), ({"action": "Delete", "UNIT_MULT": "3"}, series)]))
+    data = b"".join(
+        ss_message(
+            [({"action": "Replace"}, series), ({"action": "Delete", "UNIT_MULT": "3"}, series)]
+        )
+    )
     summary, resolver = _read(data)
     first, second = summary.datasets
     assert first is not second
@@ -164,9 +197,25 @@ def test_empty_dataset_still_reported() -> None:
 
 
 def test_unknown_and_qualified_attributes() -> None:
-    data = b"".join(ss_message([({}, [WSeries({"D0": "A", "D1": "B", "D2": "C"}, {"NOT_IN_DSD": "x"},
-                                               [({"TIME_PERIOD": "2000"}, "1", {"BOGUS": "y"})])])]))
-    data = data.replace(b"<Obs ", b'<Obs xsi:type="ns:ObsType" ').replace(b"<Series ", b'<Series xsi:type="ns:SeriesType" ')
+    data = b"".join(
+        ss_message(
+            [
+                (
+                    {},
+                    [
+                        WSeries(
+                            {"D0": "A", "D1": "B", "D2": "C"},
+                            {"NOT_IN_DSD": "x"},
+                            [({"TIME_PERIOD": "2000"}, "1", {"BOGUS": "y"})],
+                        )
+                    ],
+                )
+            ]
+        )
+    )
+    data = data.replace(b"<Obs ", b'<Obs xsi:type="ns:ObsType" ').replace(
+        b"<Series ", b'<Series xsi:type="ns:SeriesType" '
+    )
     summary, _ = _read(data)
     (obs,) = summary.observations
     assert obs.attrs == {"BOGUS": "y"}
@@ -174,10 +223,27 @@ def test_unknown_and_qualified_attributes() -> None:
 
 
 def test_group_attributes_attach_to_matching_series() -> None:
-    data = b"".join(ss_message([({}, [
-        WSeries({"D0": "A", "D1": "B", "D2": "C"}, {"UNIT_MULT": "1"}, [({"TIME_PERIOD": "2000"}, "1", {})]),
-        WSeries({"D0": "Z", "D1": "B", "D2": "C"}, {}, [({"TIME_PERIOD": "2000"}, "2", {})]),
-    ])]))
+    data = b"".join(
+        ss_message(
+            [
+                (
+                    {},
+                    [
+                        WSeries(
+                            {"D0": "A", "D1": "B", "D2": "C"},
+                            {"UNIT_MULT": "1"},
+                            [({"TIME_PERIOD": "2000"}, "1", {})],
+                        ),
+                        WSeries(
+                            {"D0": "Z", "D1": "B", "D2": "C"},
+                            {},
+                            [({"TIME_PERIOD": "2000"}, "2", {})],
+                        ),
+                    ],
+                )
+            ]
+        )
+    )
     group = b'<Group xsi:type="ns:G" D0="A" D1="B" TITLE="group title" UNIT_MULT="9"/>\n'
     data = data.replace(b"<Series ", group + b"<Series ", 1)
     summary, _ = _read(data)
@@ -187,7 +253,9 @@ def test_group_attributes_attach_to_matching_series() -> None:
 
 
 def test_missing_observation_value_and_dimension() -> None:
-    data = b"".join(ss_message([({}, [WSeries({"D0": "A"}, {}, [({}, None, {"OBS_STATUS": "M"})])])]))
+    data = b"".join(
+        ss_message([({}, [WSeries({"D0": "A"}, {}, [({}, None, {"OBS_STATUS": "M"})])])])
+    )
     (obs,) = _read(data)[0].observations
     assert obs.value is None and obs.dims == {} and obs.series.key == {"D0": "A"}
 
@@ -196,7 +264,9 @@ def test_missing_observation_value_and_dimension() -> None:
 
 
 def test_sdmx_error_message(specimens: Path) -> None:
-    with pytest.raises(MessageSyntaxError, match=r"the file is an SDMX error message, code 150: Unable to parse"):
+    with pytest.raises(
+        MessageSyntaxError, match=r"the file is an SDMX error message, code 150: Unable to parse"
+    ):
         _read((specimens / "EDGE/error-150.xml").read_bytes())
 
 
@@ -306,8 +376,14 @@ def test_parse_tree_does_not_grow(tmp_path: Path, flat: bool) -> None:
 _code = st.text(alphabet="ABCXYZ019_", min_size=1, max_size=4)
 _text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12)
 _obs = st.tuples(
-    st.fixed_dictionaries({"TIME_PERIOD": st.sampled_from(["2000", "2001-Q1", "2002-03", "2003-W07"])}),
-    st.one_of(st.none(), st.just(""), st.decimals(allow_nan=False, allow_infinity=False, places=3).map(str)),
+    st.fixed_dictionaries(
+        {"TIME_PERIOD": st.sampled_from(["2000", "2001-Q1", "2002-03", "2003-W07"])}
+    ),
+    st.one_of(
+        st.none(),
+        st.just(""),
+        st.decimals(allow_nan=False, allow_infinity=False, places=3).map(str),
+    ),
     st.dictionaries(st.sampled_from(["OBS_STATUS", "TITLE", "UNKNOWN_ATTR"]), _text, max_size=2),
 )
 _series = st.builds(
@@ -319,15 +395,28 @@ _series = st.builds(
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(datasets=st.lists(st.tuples(st.sampled_from([{}, {"action": "Append"}]), st.lists(_series, max_size=5)), min_size=1, max_size=3),
-       batch_size=st.integers(min_value=1, max_value=7))
+@given(
+    datasets=st.lists(
+        st.tuples(st.sampled_from([{}, {"action": "Append"}]), st.lists(_series, max_size=5)),
+        min_size=1,
+        max_size=3,
+    ),
+    batch_size=st.integers(min_value=1, max_value=7),
+)
 def test_round_trip(datasets: list, batch_size: int) -> None:  # type: ignore[type-arg]
     data = b"".join(ss_message(datasets))
     summary, _ = _read(data, batch_size=batch_size)
     assert len(summary.datasets) == len(datasets)
-    expected = [(s.key, s.attrs, dims, value, oattrs) for _, series in datasets for s in series for dims, value, oattrs in s.obs]
+    expected = [
+        (s.key, s.attrs, dims, value, oattrs)
+        for _, series in datasets
+        for s in series
+        for dims, value, oattrs in s.obs
+    ]
     got = [(o.series.key, o.series.attrs, o.dims, o.value, o.attrs) for o in summary.observations]
     assert got == expected
-    assert [s.key for s in summary.empty_series] == [s.key for _, series in datasets for s in series if not s.obs]
+    assert [s.key for s in summary.empty_series] == [
+        s.key for _, series in datasets for s in series if not s.obs
+    ]
     for info, (ds_attrs, _) in zip(summary.datasets, datasets, strict=True):
         assert info.action == ds_attrs.get("action", "Replace")

@@ -41,9 +41,20 @@ def test_sample_counts_and_dataflow_reference(specimens: Path) -> None:
     assert info.action == "Information"  # from the header's DataSetAction
     assert info.reporting_begin == "1999-01-01T00:00:00"
     first = summary.observations[0]
-    assert first.series.key == {"FREQ": "A", "CURRENCY": "CAD", "CURRENCY_DENOM": "EUR", "EXR_TYPE": "SP00", "EXR_SUFFIX": "A"}
+    assert first.series.key == {
+        "FREQ": "A",
+        "CURRENCY": "CAD",
+        "CURRENCY_DENOM": "EUR",
+        "EXR_TYPE": "SP00",
+        "EXR_SUFFIX": "A",
+    }
     assert first.series.attrs["TITLE"] == "Canadian dollar/Euro"
-    assert (first.dims, first.value, first.attrs, first.line) == ({"TIME_PERIOD": "1999"}, "1.583993822393823", {"OBS_STATUS": "A"}, 20)
+    assert (first.dims, first.value, first.attrs, first.line) == (
+        {"TIME_PERIOD": "1999"},
+        "1.583993822393823",
+        {"OBS_STATUS": "A"},
+        20,
+    )
 
 
 def test_detection(specimens: Path) -> None:
@@ -77,7 +88,9 @@ def test_comp_values_atts_and_groups() -> None:
 
 
 def test_2_1_message_is_refused(specimens: Path) -> None:
-    with pytest.raises(MessageSyntaxError, match="SDMX-ML 2.1 StructureSpecificData message, not SDMX-ML 3.0"):
+    with pytest.raises(
+        MessageSyntaxError, match="SDMX-ML 2.1 StructureSpecificData message, not SDMX-ML 3.0"
+    ):
         _read((specimens / "ISTAT/22_289.xml").read_bytes())
 
 
