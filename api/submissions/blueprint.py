@@ -13,9 +13,9 @@ file (same content, dataflow, provider and action) answers ``200`` with the exis
 ``GET /api/submissions/{id}/rejected.csv`` the rejected rows (SDMX-CSV 2.0, with a non-standard
 ``VALIDATION_CODES`` column); ``GET /api/submissions?dataflow=&provider=&status=&limit=`` lists.
 
-The actor is ``anonymous`` until authentication exists; ``current_actor()`` is where the API will
-take it from the request, and ``registry.submissions.services.authorize_submission`` is where the
-permission check attaches.
+The actor is the request's principal (``anonymous`` without credentials), taken in one place
+(``current_actor()``); ``registry.submissions.services.authorize_submission`` is where the permission
+check attaches (it allows every actor for now).
 """
 
 from __future__ import annotations
@@ -64,8 +64,12 @@ def settings() -> Settings:
 
 
 def current_actor() -> str:
-    """Who is making the request.  Authentication does not exist yet: everyone is ``anonymous``."""
-    return "anonymous"
+    """Who is making the request: the authenticated principal's name, else ``anonymous``."""
+    try:
+        from api.auth import current_principal
+    except ImportError:  # pragma: no cover - a build without the auth module
+        return "anonymous"
+    return current_principal().name or "anonymous"
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
