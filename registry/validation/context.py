@@ -225,6 +225,7 @@ class Batch:
     _keys: list[Key] | None = None
     _periods: list[str | None] | None = None
     _dirty: list[int] | None = None
+    _values: list[str | None] | None = None
 
     @property
     def dataset(self) -> DataSetInfo:
@@ -252,6 +253,12 @@ class Batch:
                 else [None] * len(self.chunk.observations)
             )
         return self._periods
+
+    def values(self) -> list[str | None]:
+        """The primary measure value of every observation, as written."""
+        if self._values is None:
+            self._values = [o.value for o in self.chunk.observations]
+        return self._values
 
     def dirty(self) -> list[int]:
         """Indices of the observations with a (component, value) pair not known to be valid.

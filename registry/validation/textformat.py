@@ -51,6 +51,7 @@ TIME_TYPES = frozenset(
     }
 )
 _SPECIAL_REALS = frozenset({"NaN", "INF", "-INF", "+INF"})
+_DIGIT_OR_DOT = frozenset("0123456789.")
 _BOOL = frozenset({"true", "false", "1", "0"})
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
 
@@ -61,11 +62,8 @@ def is_real(value: str) -> bool:
         float(value)
     except ValueError:
         return False
-    return "_" not in value and (
-        value.strip().lstrip("+-")[:1].isdigit()
-        or value[:1] == "."
-        or value.strip() in _SPECIAL_REALS
-    )
+    v = value.strip()
+    return "_" not in v and (v.lstrip("+-")[:1] in _DIGIT_OR_DOT or v in _SPECIAL_REALS)
 
 
 def is_integer(value: str) -> bool:

@@ -195,3 +195,25 @@ def test_missing_codelist_val105() -> None:
 
 def test_good_data_pass() -> None:
     assert run(*good_obs()).valid
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("0", True),
+        ("-.5", True),
+        ("+3", True),
+        ("1e5", True),
+        ("NaN", True),
+        ("-INF", True),
+        ("nan", False),
+        ("infinity", False),
+        ("1_0", False),
+        ("abc", False),
+    ],
+)
+def test_obs_value_real_literals(value: str, ok: bool) -> None:
+    s = series()
+    # zeros first: the fast path must not stop at a falsy float
+    report = run(obs(s, "2022", "0"), obs(s, "2023", value), v=validator(with_rules=False))
+    assert ("VAL-303" not in codes_of(report)) is ok

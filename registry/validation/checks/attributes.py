@@ -46,18 +46,24 @@ class AttributeCheck(Check):
         measure = ctx.measure_id
         last: Series | None = None
         need: frozenset[str] = frozenset()
-        s_status: str | None = None
-        for i, o in enumerate(batch.chunk.observations):
+        obs = batch.chunk.observations
+        for i, o in enumerate(obs):
             s = o.series
             if s is not last:
                 last = s
                 need = frozenset(a for a in need_all if a not in s.attrs and a not in ds_keys)
-                s_status = s.attrs.get("OBS_STATUS") or ds.attrs.get("OBS_STATUS")
             attrs = o.attrs
             if need and not (attrs.keys() >= need):
                 yield from self._missing(batch, i, need - attrs.keys())
-            v = o.value
+        values = batch.values()
+        if None not in values and "" not in values:
+            return
+        for i, v in enumerate(values):
             if not v:
+                o = obs[i]
+                attrs = o.attrs
+                s = o.series
+                s_status = s.attrs.get("OBS_STATUS") or ds.attrs.get("OBS_STATUS")
                 status = attrs.get("OBS_STATUS") or s_status
                 if status not in statuses:
                     yield Finding.make(

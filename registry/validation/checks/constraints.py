@@ -25,7 +25,7 @@ one); this is exact for constraints whose included regions share one time range,
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from registry.sdmx.model import ContentConstraint, CubeRegion
@@ -87,6 +87,15 @@ class _Compiled:
     key_excludes: list[list[tuple[int, str]]]
     attrs: dict[str, frozenset[str]]
     uses_time: bool
+    #: Included regions restricted to key components, and to the time component (non-empty only).
+    key_regions: list[list[_Comp]] = field(default_factory=list)
+    time_regions: list[list[_Comp]] = field(default_factory=list)
+    key_excludes_regions: list[list[_Comp]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.key_regions = [[x for x in r if x.pos >= 0] for r in self.includes]
+        self.time_regions = [t for t in ([x for x in r if x.pos < 0] for r in self.includes) if t]
+        self.key_excludes_regions = [r for r in self.excludes if r and all(x.pos >= 0 for x in r)]
 
 
 def _compile(c: ContentConstraint, ctx: Context) -> _Compiled:
@@ -165,7 +174,7 @@ class ConstraintCheck(Check):
         """Problems of a series key (time components ignored: they are checked per period)."""
         out: list[Problem] = []
         for c in self.compiled:
-            includes = [[x for x in r if x.pos >= 0] for r in c.includes]
+            includes = c.key_regions
             if includes and not any(all(x.holds(key, None, None) for x in r) for r in includes):
                 # Name the failing component of the closest region (the one with most components holding).
                 best = max(includes, key=lambda r: sum(x.holds(key, None, None) for x in r))
@@ -181,8 +190,8 @@ class ConstraintCheck(Check):
                         },
                     )
                 )
-            for r in c.excludes:
-                if r and all(x.pos >= 0 for x in r) and all(x.holds(key, None, None) for x in r):
+            for r in c.key_excludes_regions:
+                if all(x.holds(key, None, None) for x in r):
                     out.append(("VAL-402", {"constraint": c.label}))
                     break
             if c.has_key_include and not any(
@@ -200,8 +209,7 @@ class ConstraintCheck(Check):
         start = period_start(period)
         out: list[Problem] = []
         for c in self.compiled:
-            ranges = [[x for x in r if x.pos < 0] for r in c.includes]
-            ranges = [r for r in ranges if r]
+            ranges = c.time_regions
             if ranges and not any(all(x.holds((), start, period) for x in r) for r in ranges):
                 bad = next(x for x in ranges[0] if not x.holds((), start, period))
                 out.append(

@@ -58,7 +58,7 @@ class DuplicateCheck(Check):
         fresh = set(hs)
         if len(fresh) == len(hs) and not (seen.keys() & fresh):
             if not self.full:
-                seen.update(zip(hs, map(hash, [o.value for o in obs]), strict=False))
+                seen.update(zip(hs, map(hash, batch.values()), strict=True))
                 if len(seen) >= self.limit:
                     yield from self._cap(ds_index)
         else:

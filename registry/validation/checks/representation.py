@@ -17,12 +17,14 @@ computed once per distinct wrong value.
 from __future__ import annotations
 
 import difflib
+from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
 from registry.formats.base import Series
 from registry.validation.context import Batch, Check, Context, obs_location
 from registry.validation.findings import CATALOGUE, Finding
+from registry.validation.textformat import is_real
 from registry.validation.timeperiod import FREQ_KINDS, KIND_NAMES, period_kind
 
 _LEARN_LIMIT = 200_000
@@ -211,20 +213,19 @@ class RepresentationCheck(Check):
         # The primary measure: every observation.
         measure_id = ctx.measure_id
         if self.plain_real:
-            for i, o in enumerate(obs):
-                v = o.value
-                if v:
-                    try:
-                        float(v)
-                    except ValueError:
-                        yield Finding.make(
-                            CATALOGUE["VAL-303"],
-                            **obs_location(
-                                batch, i, component=measure_id, value=v, text_type="number"
-                            ),
-                        )
-                        continue
-                    if "_" in v:
+            values = batch.values()
+            present = list(filter(None, values))
+            try:
+                # C-level fast path: every value converts and none has an underscore.
+                deque(map(float, present), maxlen=0)
+                joined = "".join(present)
+                # Python's float() also takes 1_000, nan, inf, infinity: send those to is_real().
+                clean = not any(c in joined for c in "_nNiI")
+            except ValueError:
+                clean = False
+            if not clean:
+                for i, v in enumerate(values):
+                    if v and not is_real(v):
                         yield Finding.make(
                             CATALOGUE["VAL-303"],
                             **obs_location(
