@@ -28,9 +28,9 @@ from registry.validation.context import Batch, Check, Context, Key, obs_location
 from registry.validation.findings import CATALOGUE, Finding
 from registry.validation.rules import (
     AdditivityRule,
-    ContentRule,
     AllowedRule,
     CoherenceRule,
+    ContentRule,
     DomainRule,
     RatioRule,
     RequiredRule,
