@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 import schemathesis
+from schemathesis.checks import allow_header_conformance, unsupported_method
 from hypothesis import HealthCheck, settings
 
 from api.openapi import build
@@ -17,6 +17,7 @@ def test_openapi_document_is_served(seeded_client) -> None:
     doc = resp.json
     assert doc["openapi"].startswith("3.")
     assert "/sdmx/v2/structure/{structureType}/{agencyID}/{resourceID}/{version}" in doc["paths"]
+    assert doc == build()
 
 
 def test_openapi_document_is_valid() -> None:
@@ -25,15 +26,16 @@ def test_openapi_document_is_valid() -> None:
     validate(build())
 
 
-@pytest.fixture
-def api_schema(seeded_app: Any) -> Any:
-    return schemathesis.openapi.from_wsgi("/sdmx/openapi.json", seeded_app)
-
-
-schema = schemathesis.pytest.from_fixture("api_schema")
+# The document is static (it does not depend on the stored content), so it is loaded directly and
+# each generated case is sent in-process to the seeded application.
+schema = schemathesis.openapi.from_dict(build())
 
 
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-def test_api_conforms_to_its_openapi(case: Any) -> None:
-    case.call_and_validate()
+def test_api_conforms_to_its_openapi(case: Any, seeded_app: Any) -> None:
+    response = case.call(app=seeded_app)
+    # Excluded: the structure paths also accept the SDMX maintenance verbs (POST/PUT/DELETE, served
+    # by the curation module with authentication) and Flask answers OPTIONS itself; neither is part
+    # of this read-only document.
+    case.validate_response(response, excluded_checks=[unsupported_method, allow_header_conformance])
