@@ -103,12 +103,12 @@ class FormatRegistry:
     ) -> None:
         self._readers: tuple[type[DataReader], ...] = tuple(readers)
         self._writers: tuple[type[DataWriter], ...] = tuple(writers)
-        for cls in self._readers:
-            if not callable(getattr(cls, "handles", None)) or not hasattr(cls, "read"):
-                raise TypeError(f"{cls!r} is not a DataReader (handles() and read() required)")
-        for cls in self._writers:
-            if not hasattr(cls, "write"):
-                raise TypeError(f"{cls!r} is not a DataWriter (write() required)")
+        for reader in self._readers:
+            if not callable(getattr(reader, "handles", None)) or not hasattr(reader, "read"):
+                raise TypeError(f"{reader!r} is not a DataReader (handles() and read() required)")
+        for writer in self._writers:
+            if not hasattr(writer, "write"):
+                raise TypeError(f"{writer!r} is not a DataWriter (write() required)")
         self._reader_by_type = _table(self._readers, "reader")
         self._writer_by_type = _table(self._writers, "writer")
         self._reader_by_base = _base_table(self._reader_by_type)
@@ -158,19 +158,17 @@ class FormatRegistry:
         """The reader of a media type; ``UnsupportedMediaType`` if none."""
         cls = self._lookup(media_type, self._reader_by_type, self._reader_by_base)
         if cls is None:
-            raise UnsupportedMediaType(
-                f"data cannot be read as {media_type}; supported: {', '.join(self.reader_media_types)}"
-            )
-        return cls  # type: ignore[return-value]
+            supported = ", ".join(self.reader_media_types)
+            raise UnsupportedMediaType(f"data cannot be read as {media_type}; supported: {supported}")
+        return cls
 
     def writer_for(self, media_type: str) -> type[DataWriter]:
         """The writer of a media type; ``NotAcceptable`` if none."""
         cls = self._lookup(media_type, self._writer_by_type, self._writer_by_base)
         if cls is None:
-            raise NotAcceptable(
-                f"data cannot be written as {media_type}; available: {', '.join(self.writer_media_types)}"
-            )
-        return cls  # type: ignore[return-value]
+            available = ", ".join(self.writer_media_types)
+            raise NotAcceptable(f"data cannot be written as {media_type}; available: {available}")
+        return cls
 
     @staticmethod
     def _lookup(

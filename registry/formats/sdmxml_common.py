@@ -533,13 +533,15 @@ class MessageParse:
                     yield from self._dataset(events, el, index)
                     index += 1
                     depth = 0
-                    del root[:]
+                    # only finished elements are removed: later siblings may already be under
+                    # construction by the parser (iterparse reads ahead)
+                    del root[: root.index(el) + 1]
             else:
                 depth -= 1
                 if depth == 0:
                     if local_name(el.tag) == "Header":
                         self.header = parse_header(el)
-                    del root[:]
+                    del root[: root.index(el) + 1]
 
     def _dataset(self, events: Any, ds: etree._Element, index: int) -> Iterator[DataChunk]:
         """Read one data set, consuming events up to and including its end."""

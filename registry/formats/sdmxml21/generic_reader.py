@@ -138,7 +138,8 @@ class _Parse(MessageParse):
                     batch, empties, emitted = [], [], True
                 purge += 1
                 if purge >= _PURGE:
-                    del el.getparent()[:]
+                    parent = el.getparent()
+                    del parent[: parent.index(el) + 1]
                     purge = 0
             elif tag == SERIES_KEY:
                 # the key is complete: create the series with its groups' attributes; its own
@@ -155,7 +156,7 @@ class _Parse(MessageParse):
                         batch, empties, emitted = [], [], True
                 series, pending, purge, target = None, [], 0, None
                 el.clear()
-                del ds[:]
+                del ds[: ds.index(el) + 1]
             elif tag == GROUP:
                 if group_key:
                     groups.add(group_key, group_attrs)

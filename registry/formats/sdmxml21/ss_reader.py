@@ -13,12 +13,21 @@ series whose key matches (``Series.attrs``), or to the observations when the gro
 observation dimension.  Eurostat writes ``<u:DataSet>`` in the DSD-specific namespace: any
 ``DataSet`` child of the root is accepted.
 
-Speed: this is the hot path of every upload.  The loop below is written for CPython: one
-``iterparse`` event stream, exact tag comparisons for ``Obs``/``Series`` first, locals instead of
-attributes, ``dict(el.items())`` (faster than ``dict(el.attrib)``), no per-observation function calls
-beyond the ``Obs`` constructor.  Memory stays flat: each series element is cleared and removed at its
-end, observations are removed from their parent every ``_PURGE`` observations (so one huge series or a
-flat data set does not build a tree), and top-level elements are removed once read.
+Speed: this is the hot path of every upload.  The loop asks ``iterparse`` for *end* events only
+(every element is complete when seen; a series is recognised when its first observation ends and
+``getparent()`` changes), compares ``Obs``/``Series`` tags exactly before anything else, keeps state
+in locals and makes no per-observation call beyond ``dict(el.items())`` (faster than
+``dict(el.attrib)``) and the ``Obs`` constructor.  Most of the remaining time is lxml building the
+attribute strings and CPython building the ``Obs``; see ``benchmarks/readers.py``.
+
+Qualified XML attributes (``xsi:type`` …) are not DSD components and are dropped; to keep the test
+off the per-observation path it is made on the first observation of each series (producers write the
+same attributes on every observation).
+
+Memory stays flat: a series element is removed at its end, observations every ``_PURGE``, top-level
+elements once read.  Only elements *up to the one just ended* are removed — ``iterparse`` reads
+ahead, and later siblings may still be under construction (removing them would detach or free
+nodes the parser is still filling).
 
 The 3.0 reader (``registry.formats.sdmxml30.data_reader``) is this reader with the 3.0 dialect:
 other namespaces, ``<Comp>`` values (arrays, multilingual text) and ``<Atts>`` attribute sets.
@@ -26,22 +35,35 @@ other namespaces, ``<Comp>`` values (arrays, multilingual text) and ``<Atts>`` a
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import IO, Any, ClassVar
 
 from lxml import etree
 
 from registry.errors import MessageSyntaxError
-from registry.formats.base import BATCH_SIZE, DataChunk, Obs, Series, StructureResolver
+from registry.formats import xmlsafe
+from registry.formats.base import (
+    BATCH_SIZE,
+    DataChunk,
+    DataSetInfo,
+    Obs,
+    Series,
+    StructureResolver,
+)
 from registry.formats.sdmxml21 import namespaces as ns21
 from registry.formats.sdmxml_common import (
     Dialect,
     GroupIndex,
     MessageParse,
+    check_root,
     local_name,
     merge_group_attrs,
+    parse_header,
     parse_provider,
+    read_error_message,
     sniff_root,
+    syntax_error,
 )
 from registry.sdmx.mediatypes import MediaType
 
@@ -86,140 +108,239 @@ def comp_value(el: etree._Element) -> str:
     return ";".join(values)
 
 
+class _DataSet:
+    """What one data set needs that is not on the per-observation path."""
+
+    __slots__ = (
+        "el",
+        "info",
+        "dim_ids",
+        "measure",
+        "obs_dim",
+        "series_dims",
+        "groups",
+        "flat",
+        "n_series",
+    )
+
+    def __init__(self, parse: MessageParse, el: etree._Element, index: int) -> None:
+        info, structure = parse._dataset_info(el, index)
+        dsd = structure.dsd
+        self.el = el
+        self.info = info
+        self.dim_ids = tuple(d.id for d in dsd.dimensions)
+        self.measure = dsd.primary_measure.id if dsd.primary_measure is not None else "OBS_VALUE"
+        dao = info.dimension_at_observation
+        self.obs_dim = None if dao == "AllDimensions" else dao
+        self.series_dims = tuple(d for d in self.dim_ids if d != self.obs_dim)
+        self.groups = GroupIndex()
+        self.flat: Series | None = None
+        self.n_series = 0
+
+    def series(
+        self, el: etree._Element, comps: dict[str, str]
+    ) -> tuple[Series, list[tuple[str, ...]]]:
+        """The ``Series`` of a ``<Series>`` element, with its groups' attributes, and the group
+        signatures left to match per observation."""
+        a = dict(el.items())
+        key = {}
+        for d in self.series_dims:
+            v = a.pop(d, None)
+            if v is not None:
+                key[d] = v
+        if "{" in "".join(a):
+            _strip_qualified(a)
+        a.update(comps)
+        pending: list[tuple[str, ...]] = []
+        if self.groups:
+            g, pending = self.groups.for_series(key)
+            a = merge_group_attrs(a, g)
+        series = Series(key, a, el.sourceline, self.n_series)
+        self.n_series += 1
+        return series, pending
+
+    def flat_series(self, line: int | None) -> Series:
+        """The one empty-key series of a flat (AllDimensions) data set."""
+        if self.flat is None:
+            self.flat = Series(line=line)
+        return self.flat
+
+    def attribute_set(self, el: etree._Element, comps: dict[str, str]) -> None:
+        """A ``<Group>`` (or 3.0 ``<Atts>``): attributes for a partial key, or the data set."""
+        a = _strip_qualified(dict(el.items()))
+        a.pop("type", None)
+        a.update(comps)
+        key = {k: a.pop(k) for k in self.dim_ids if k in a}
+        if key:
+            self.groups.add(key, a)
+        else:
+            self.info.attrs.update(a)
+
+
+def _is_dataset(el: etree._Element | None, root: etree._Element) -> bool:
+    return el is not None and el.getparent() is root and local_name(el.tag) == "DataSet"
+
+
 class _Parse(MessageParse):
-    """Per-message state of one structure-specific read."""
+    """Per-message state of one structure-specific read.
+
+    Only *end* events are requested: every element is complete (attributes and children) when it
+    is seen, and skipping start events halves the events the loop turns.  A series is recognised
+    when the first of its observations ends (``el.getparent()`` is a new element) or, without
+    observations, when it ends itself; a data set when the first element inside it ends.
+    """
 
     __slots__ = ()
 
-    def _dataset(self, events: Any, ds: etree._Element, index: int) -> Iterator[DataChunk]:  # noqa: C901
-        info, structure = self._dataset_info(ds, index)
-        dsd = structure.dsd
-        dim_ids = tuple(d.id for d in dsd.dimensions)
-        measure = dsd.primary_measure.id if dsd.primary_measure is not None else "OBS_VALUE"
-        dao = info.dimension_at_observation
-        obs_dim = None if dao == "AllDimensions" else dao
-        series_dims = tuple(d for d in dim_ids if d != obs_dim)
+    def run(self, source: IO[bytes]) -> Iterator[DataChunk]:
+        events = xmlsafe.iterparse(source, events=("end",))
+        try:
+            yield from self._read(events)
+        except etree.XMLSyntaxError as exc:
+            raise syntax_error(exc) from None
+
+    def _open(self, el: etree._Element, index: int) -> _DataSet:
+        return _DataSet(self, el, index)
+
+    def _read(self, events: Any) -> Iterator[DataChunk]:  # noqa: C901
+        try:
+            _, first = next(events)
+        except StopIteration:
+            raise MessageSyntaxError("empty document") from None
+        root = first.getroottree().getroot()
+        if check_root(root, self.dialect.mes, self.dialect.roots, self.name) == "Error":
+            read_error_message(itertools.chain([("end", first)], events), root)
         comps = self.dialect.comps
         batch_size = self.batch_size
-        groups = GroupIndex()
+        purge_every = _PURGE
+        _Obs = Obs
 
+        index = 0
+        d: _DataSet | None = None
+        ds: Any = None  # the current DataSet element (None between data sets)
+        info: DataSetInfo | None = None
+        measure, obs_dim, dim_ids = "OBS_VALUE", None, ()
         batch: list[Obs] = []
         empties: list[Series] = []
         emitted = False
-        series: Series | None = None
-        flat_series: Series | None = None
-        has_obs = False
+        cur: Any = None  # the element whose observations are being read (Series or DataSet)
+        owner: Series | None = None
         pending: list[tuple[str, ...]] = []
-        n_series = 0
         purge = 0
-        qualified_obs = False  # set once an observation carries a qualified XML attribute
+        strip = False  # the current series' observations carry qualified XML attributes
         obs_comps: dict[str, str] = {}
+        series_comps: dict[str, str] = {}
         set_comps: dict[str, str] = {}
-        _Obs = Obs
 
-        for ev, el in events:
+        for _, el in itertools.chain([("end", first)], events):
             tag = el.tag
             if tag == "Obs":
-                if ev == "start":
-                    continue
+                p = el.getparent()
+                if p is not cur:
+                    # first observation of a series, or of a flat data set
+                    if d is None or (p is not ds and p.getparent() is not ds):
+                        ds = p if _is_dataset(p, root) else p.getparent()
+                        if not _is_dataset(ds, root):
+                            raise MessageSyntaxError("Obs outside a DataSet", line=el.sourceline)
+                        d = self._open(ds, index)
+                        info, measure, obs_dim, dim_ids = d.info, d.measure, d.obs_dim, d.dim_ids
+                    if p is ds:
+                        owner, pending = d.flat_series(el.sourceline), []
+                    elif p.tag == "Series":
+                        owner, pending = d.series(p, series_comps)
+                        series_comps = {}
+                    else:
+                        raise MessageSyntaxError(
+                            f"Obs inside {p.tag}, expected Series or DataSet", line=el.sourceline
+                        )
+                    cur = p
+                    strip = "{" in "".join(el.keys())
                 a = dict(el.items())
                 value = a.pop(measure, None)
-                if series is not None:
-                    owner = series
-                    if obs_dim is not None:
-                        v = a.pop(obs_dim, None)
-                        dims = {obs_dim: v} if v is not None else {}
-                    else:
-                        dims = {k: a.pop(k) for k in dim_ids if k in a}
-                else:
-                    if flat_series is None:
-                        flat_series = Series(line=el.sourceline)
-                    owner = flat_series
+                if p is ds or obs_dim is None:
                     dims = {k: a.pop(k) for k in dim_ids if k in a}
-                if qualified_obs or (a and "{" in "".join(a)):
-                    qualified_obs = True
+                else:
+                    v = a.pop(obs_dim, None)
+                    dims = {obs_dim: v} if v is not None else {}
+                if strip:
                     _strip_qualified(a)
                 if obs_comps:
                     a.update(obs_comps)
                     obs_comps = {}
                 if pending:
-                    g = groups.for_obs(pending, owner.key, dims)
+                    g = d.groups.for_obs(pending, owner.key, dims)  # type: ignore[union-attr]
                     if g:
                         g.update(a)
                         a = g
-                batch.append(_Obs(owner, dims, value, a, el.sourceline))
-                has_obs = True
+                batch.append(_Obs(owner, dims, value, a, el.sourceline))  # type: ignore[arg-type]
                 if len(batch) >= batch_size:
-                    yield DataChunk(info, batch, empties)
+                    yield DataChunk(info, batch, empties)  # type: ignore[arg-type]
                     batch, empties, emitted = [], [], True
                 purge += 1
-                if purge >= _PURGE:
-                    del el.getparent()[:]
+                if purge >= purge_every:
+                    del p[: p.index(el) + 1]
                     purge = 0
             elif tag == "Series":
-                if ev == "start":
-                    a = dict(el.items())
-                    key = {}
-                    for d in series_dims:
-                        v = a.pop(d, None)
-                        if v is not None:
-                            key[d] = v
-                    if "{" in "".join(a):
-                        _strip_qualified(a)
-                    if groups:
-                        g, pending = groups.for_series(key)
-                        a = merge_group_attrs(a, g)
-                    series = Series(key, a, el.sourceline, n_series)
-                    n_series += 1
-                    has_obs = False
-                else:
-                    if not has_obs and series is not None:
-                        empties.append(series)
-                        if len(empties) >= batch_size:
-                            yield DataChunk(info, batch, empties)
-                            batch, empties, emitted = [], [], True
-                    series = None
-                    pending = []
-                    purge = 0
-                    el.clear()
-                    del ds[:]
+                if el is not cur:  # a series without observations
+                    if d is None or el.getparent() is not ds:
+                        ds = el.getparent()
+                        if not _is_dataset(ds, root):
+                            raise MessageSyntaxError("Series outside a DataSet", line=el.sourceline)
+                        d = self._open(ds, index)
+                        info, measure, obs_dim, dim_ids = d.info, d.measure, d.obs_dim, d.dim_ids
+                    empty, _ = d.series(el, series_comps)
+                    empties.append(empty)
+                    if len(empties) >= batch_size:
+                        yield DataChunk(info, batch, empties)  # type: ignore[arg-type]
+                        batch, empties, emitted = [], [], True
+                series_comps, cur, owner, pending, purge = {}, None, None, [], 0
+                el.clear()
+                del ds[: ds.index(el) + 1]
             elif el is ds:
-                break
-            elif ev == "end":
-                name = local_name(tag)
-                if tag == "Group" or (comps and tag == "Atts"):
-                    a = _strip_qualified(dict(el.items()))
-                    a.pop("type", None)
-                    a.update(set_comps)
-                    set_comps = {}
-                    key = {k: a.pop(k) for k in dim_ids if k in a}
-                    if key:
-                        groups.add(key, a)
+                if batch or empties or not emitted:
+                    yield DataChunk(info, batch, empties)  # type: ignore[arg-type]
+                batch, empties, emitted = [], [], False
+                d = ds = info = cur = owner = None
+                index += 1
+                del root[: root.index(el) + 1]
+            else:
+                parent = el.getparent()
+                if parent is root:
+                    name = local_name(tag)
+                    if name == "Header":
+                        self.header = parse_header(el)
+                    elif name == "DataSet":  # an empty data set
+                        d = self._open(el, index)
+                        yield DataChunk(d.info, [], [])
+                        d = None
+                        index += 1
+                    del root[: root.index(el) + 1]
+                elif _is_dataset(parent, root):
+                    if d is None or parent is not ds:
+                        ds = parent
+                        d = self._open(ds, index)
+                        info, measure, obs_dim, dim_ids = d.info, d.measure, d.obs_dim, d.dim_ids
+                    if tag == "Group" or (comps and tag == "Atts"):
+                        d.attribute_set(el, set_comps)
+                        set_comps = {}
+                    elif tag == "DataProvider":
+                        d.info.provider = parse_provider(el)
+                    elif comps and tag == "Comp" and el.get("id"):
+                        d.info.attrs[el.get("id")] = comp_value(el)
+                    elif local_name(tag) in ("Obs", "Series"):
+                        raise MessageSyntaxError(
+                            f"{local_name(tag)} must be unqualified in structure-specific data, "
+                            f"found {tag}",
+                            line=el.sourceline,
+                        )
+                elif comps and tag == "Comp" and el.get("id") and parent is not None:
+                    where = parent.tag
+                    if where == "Obs":
+                        obs_comps[el.get("id")] = comp_value(el)
+                    elif where == "Series":
+                        series_comps[el.get("id")] = comp_value(el)
                     else:
-                        info.attrs.update(a)
-                elif comps and tag == "Comp":
-                    cid = el.get("id")
-                    if cid:
-                        parent = local_name(el.getparent().tag)
-                        if parent == "Obs":
-                            obs_comps[cid] = comp_value(el)
-                        elif parent == "Series" and series is not None:
-                            series.attrs[cid] = comp_value(el)
-                        elif parent == "DataSet":
-                            info.attrs[cid] = comp_value(el)
-                        else:
-                            set_comps[cid] = comp_value(el)
-                elif tag == "DataProvider":
-                    info.provider = parse_provider(el)
-                elif name in ("Obs", "Series") and tag != name:
-                    raise MessageSyntaxError(
-                        f"{name} must be unqualified in structure-specific data, found {tag}",
-                        line=el.sourceline,
-                    )
-        else:  # pragma: no cover - lxml raises on a missing end tag before the events run out
-            raise MessageSyntaxError("unexpected end of document inside a DataSet")
-        if batch or empties or not emitted:
-            yield DataChunk(info, batch, empties)
+                        set_comps[el.get("id")] = comp_value(el)
 
 
 class StructureSpecificReader21:

@@ -347,6 +347,18 @@ def test_memory_stays_flat(tmp_path: Path) -> None:
     assert peak < 30 * 1024 * 1024, f"peak traced memory {peak / 1e6:.1f} MB"
 
 
+@pytest.mark.parametrize("per_series", [1, 7, 999, 2500])
+def test_every_observation_keeps_its_series_across_read_ahead(per_series: int) -> None:
+    """iterparse reads ahead: pruning the tree must never detach elements not yet read."""
+    n_obs = 12_000
+    data = b"".join(ss_message([({}, big_series(n_obs, per_series))]))
+    summary, _ = _read(data, batch_size=1000)
+    assert len(summary.observations) == n_obs
+    for obs in summary.observations:
+        assert obs.value.split(".")[0] == str(obs.series.index)  # type: ignore[union-attr]
+    assert len(summary.series) == -(-n_obs // per_series)
+
+
 def _rss() -> int:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
