@@ -43,10 +43,14 @@ from registry.store.data_models import DataSeries, Observation
 from registry.validation.context import OBSERVATION, Context, ValidationOptions
 
 Key = tuple[str | None, ...]
+#: Observation attributes as stored: (JSON text, OBS_STATUS, CONF_STATUS, the attributes).
+ObsEntry = tuple[str, str | None, str | None, dict[str, str]]
 
 _DELETE = frozenset({"Delete", "D", "delete"})
 _MERGE = frozenset({"Append", "Merge", "A", "M", "merge"})
 _LOOKUP_BATCH = 500
+#: Distinct attribute combinations and values cached per load (bounded).
+_ENTRY_CACHE = 100_000
 _OBS_COLUMNS = ("series_pk", "time_period", "period_start", "period_end", "value", "value_text", "attrs",
                 "obs_status", "conf_status", "provider", "submission_id", "loaded_at", "embargo_until")
 
@@ -125,7 +129,8 @@ class Loader:
         #: series key -> (pk, attrs as stored)
         self.series: dict[Key, tuple[int, dict[str, str]]] = {}
         self._all_series: list[tuple[int, dict[str, str]]] | None = None
-        self._upserts: dict[tuple[Key, str], tuple[str | None, dict[str, str]]] = {}
+        self._upserts: dict[tuple[Key, str], tuple[str | None, ObsEntry]] = {}
+        self._entries: dict[tuple[Any, ...], ObsEntry] = {}
         self._series_attrs: dict[Key, dict[str, str]] = {}
         self._deletes: list[tuple[Key, str | None]] = []
         self._touched: set[Key] = set()
@@ -135,12 +140,17 @@ class Loader:
 
     def load(self, chunks: Iterable[DataChunk], skip: Any = None) -> LoadStats:
         """Load every observation of ``chunks``; ``skip`` holds 0-based ordinals not to load."""
-        for _ordinal, ds_action, key, period, value, obs_attrs, ser_attrs in self._rows(chunks, skip):
-            if ds_action in _DELETE or self.action == "delete":
-                if self._upserts:
+        upserts = self._upserts
+        series_attrs = self._series_attrs
+        flush_size = self.flush_size
+        delete_all = self.action == "delete"
+        for ds_action, key, period, value, entry, ser_attrs in self._rows(chunks, skip):
+            if delete_all or ds_action in _DELETE:
+                if upserts:
                     self._flush_upserts()
+                    upserts = self._upserts
                 self._deletes.append((key, period))
-                if len(self._deletes) >= self.flush_size:
+                if len(self._deletes) >= flush_size:
                     self._flush_deletes()
                 continue
             if self._deletes:
@@ -148,18 +158,16 @@ class Loader:
             if period is None or None in key:
                 self.stats.skipped += 1  # cannot be stored; the validator reported it
                 continue
-            if ser_attrs:
-                prev = self._series_attrs.get(key)
-                if prev is None:
-                    self._series_attrs[key] = ser_attrs
-                elif prev != ser_attrs:
-                    prev.update(ser_attrs)
-            elif key not in self._series_attrs:
-                self._series_attrs[key] = {}
-            self._upserts[(key, period)] = (value, obs_attrs)
-            if len(self._upserts) >= self.flush_size:
+            prev = series_attrs.get(key)
+            if prev is None:
+                series_attrs[key] = dict(ser_attrs)
+            elif ser_attrs and prev is not ser_attrs and prev != ser_attrs:
+                prev.update(ser_attrs)
+            upserts[(key, period)] = (value, entry)
+            if len(upserts) >= flush_size:
                 self._flush_upserts()
-        if self._upserts:
+                upserts = self._upserts
+        if upserts:
             self._flush_upserts()
         if self._deletes:
             self._flush_deletes()
@@ -167,45 +175,81 @@ class Loader:
 
     # --- reading ------------------------------------------------------------------------------------
 
+    def _entry(self, attrs: dict[str, str]) -> ObsEntry:
+        """Observation attributes as stored: (JSON, OBS_STATUS, CONF_STATUS, dict), cached by value."""
+        cache = self._entries
+        k = tuple(attrs.items())
+        entry = cache.get(k)
+        if entry is None:
+            entry = (_dumps(attrs), attrs.get("OBS_STATUS"), attrs.get("CONF_STATUS"), attrs)
+            if len(cache) < _ENTRY_CACHE:
+                cache[k] = entry
+        return entry
+
     def _rows(self, chunks: Iterable[DataChunk], skip: Any) -> Iterator[
-            tuple[int, str, Key, str | None, str | None, dict[str, str], dict[str, str]]]:
+            tuple[str, Key, str | None, str | None, ObsEntry, dict[str, str]]]:
+        """(action, key, period, value, attribute entry, series attributes) per observation.
+
+        Hot path: keys of flat layouts (SDMX-CSV, AllDimensions) are built with ``map`` in C, and the
+        split of a row's attributes into series and observation level is cached by value (a file
+        repeats the same few attribute combinations).
+        """
         key_dims, tid, series_level = self.key_dims, self.time_id, self.series_level
         ordinal = 0
         skipping = skip is not None and len(skip) > 0
+        entry_of = self._entry
+        split_cache: dict[tuple[Any, ...], tuple[dict[str, str], ObsEntry]] = {}
+        empty: dict[str, str] = {}
         for chunk in chunks:
             ds = chunk.dataset
+            ds_action = ds.action
             ds_attrs = {k: v for k, v in ds.attrs.items() if k in series_level}
             last_series = None
             base: Key = ()
-            complete = False
-            s_attrs: dict[str, str] = {}
+            complete = flat = False
+            s_attrs: dict[str, str] = empty
             for o in chunk.observations:
-                if skipping and ordinal in skip:
+                if skipping:
+                    if ordinal in skip:
+                        ordinal += 1
+                        self.stats.skipped += 1
+                        continue
                     ordinal += 1
-                    self.stats.skipped += 1
-                    continue
-                ordinal += 1
                 s = o.series
                 if s is not last_series:
                     last_series = s
                     sk = s.key
-                    base = tuple(sk.get(d) for d in key_dims)
+                    base = tuple(map(sk.get, key_dims))
                     complete = None not in base
-                    s_attrs = {**ds_attrs, **{k: v for k, v in s.attrs.items() if k in series_level}}
+                    flat = not sk
+                    s_attrs = {**ds_attrs, **{k: v for k, v in s.attrs.items() if k in series_level}} \
+                        if (ds_attrs or s.attrs) else empty
+                dims = o.dims
                 if complete:
                     key = base
+                elif flat:
+                    key = tuple(map(dims.get, key_dims))
                 else:
-                    dims = o.dims
-                    key = tuple(v if v is not None else dims.get(d) for v, d in zip(base, key_dims))
-                period = o.dims.get(tid) if tid else None
+                    key = tuple(v if v is not None else dims.get(d) for v, d in zip(base, key_dims, strict=True))
+                period = dims.get(tid) if tid else None
                 if period is None and tid:
                     period = s.key.get(tid)
                 attrs = o.attrs
-                ser = s_attrs
-                if attrs and not series_level.isdisjoint(attrs):
-                    ser = {**s_attrs, **{k: v for k, v in attrs.items() if k in series_level}}
-                    attrs = {k: v for k, v in attrs.items() if k not in series_level}
-                yield ordinal - 1, (o.action or ds.action), key, period, o.value, attrs, ser
+                if not attrs:
+                    entry, ser = entry_of(empty), s_attrs
+                elif series_level.isdisjoint(attrs):
+                    entry, ser = entry_of(attrs), s_attrs
+                else:
+                    ck = (id(s_attrs), *attrs.items())
+                    hit = split_cache.get(ck)
+                    if hit is None:
+                        ser = {**s_attrs, **{k: v for k, v in attrs.items() if k in series_level}}
+                        entry = entry_of({k: v for k, v in attrs.items() if k not in series_level})
+                        if len(split_cache) < _ENTRY_CACHE:
+                            split_cache[ck] = (ser, entry)
+                    else:
+                        ser, entry = hit
+                yield (o.action or ds_action), key, period, o.value, entry, ser
 
     # --- series ---------------------------------------------------------------------------------------
 
@@ -285,20 +329,28 @@ class Loader:
         if self.action == "merge":
             existing = self._current(upserts)
         rows = []
+        append = rows.append
         provider, sub, dt, emb = self.provider, self.submission_id, self._dt, self._embargo
         merge = self.action == "merge"
-        for (key, period), (raw_value, attrs) in upserts.items():
+        values: dict[str | None, tuple[float | None, str | None]] = {}
+        for (key, period), (raw_value, entry) in upserts.items():
             spk = series[key][0]
-            value, text = _value(raw_value)
+            vt = values.get(raw_value)
+            if vt is None:
+                vt = _value(raw_value)
+                if len(values) < _ENTRY_CACHE:
+                    values[raw_value] = vt
+            text_json, obs_status, conf_status = entry[0], entry[1], entry[2]
+            value, text = vt
             if merge:
                 prev = existing.get((spk, period))
                 if prev is not None:
-                    attrs = {**prev[2], **attrs}
+                    attrs = {**prev[2], **entry[3]}
+                    text_json, obs_status, conf_status = _dumps(attrs), attrs.get("OBS_STATUS"), attrs.get("CONF_STATUS")
                     if raw_value is None:
                         value, text = prev[0], prev[1]
             start, end = _bounds(period)
-            rows.append((spk, period, start, end, value, text, _dumps(attrs), attrs.get("OBS_STATUS"),
-                         attrs.get("CONF_STATUS"), provider, sub, dt, emb))
+            append((spk, period, start, end, value, text, text_json, obs_status, conf_status, provider, sub, dt, emb))
         if self.is_pg:
             if self._pg is None:
                 self._pg = _PgWriter(self.conn)
