@@ -1,7 +1,8 @@
 """Upload containers: plain, gzip or zip bodies, unwrapped as a bounded stream.
 
 ``open_upload()`` looks at the magic bytes (never at the file name or ``Content-Type``, which
-clients get wrong): ``1f 8b`` is gzip, ``PK\\x03\\x04`` (or the empty-archive ``PK\\x05\\x06``) is zip,
+clients get wrong): ``1f 8b`` is gzip, ``PK\\x03\\x04`` (or the empty-archive ``PK\\x05\\x06``)
+is zip,
 anything else is taken as is.  The result is an ``Upload`` whose ``stream`` yields the
 *decompressed* bytes and whose ``head`` holds the first bytes for content detection
 (``FormatRegistry.detect``); ``stream`` replays ``head``, so nothing is read twice.
@@ -10,10 +11,12 @@ Limits and refusals, all raised while opening or while reading:
 
 * more than ``max_size`` decompressed bytes -> ``PayloadTooLarge``.  Decompression is streamed
   through a counting reader, so a zip bomb (1 GB of zeros in 1 MB) stops at the limit after
-  decompressing at most ``max_size`` bytes; a zip entry that declares a larger size is refused before
+  decompressing at most ``max_size`` bytes; a zip entry that declares a larger size is refused
+  before
   any decompression;
 * zip entries with unsafe names (absolute paths, ``..``, drive letters, backslashes), encrypted
-  entries, archives inside the archive (by suffix, and by the magic bytes of what comes out), and zips
+  entries, archives inside the archive (by suffix, and by the magic bytes of what comes out), and
+  zips
   with several files unless exactly one is a data file (``.xml``, ``.csv``, ``.json``; macOS
   ``__MACOSX/`` and ``.DS_Store`` litter is ignored) -> ``MessageSyntaxError``;
 * corrupt compressed data (bad CRC, truncated gzip) -> ``MessageSyntaxError`` when it is met.
@@ -77,7 +80,8 @@ class LimitedReader:
         self.count += len(data)
         if self.count > self._limit:
             raise PayloadTooLarge(
-                f"the {self._what} is larger than the limit of {self._limit:,} bytes once decompressed",
+                f"the {self._what} is larger than the limit of {self._limit:,} bytes "
+                "once decompressed",
                 details={"limit": self._limit},
             )
         return bytes(data)
@@ -223,7 +227,8 @@ def _zip_member(zf: zipfile.ZipFile, max_size: int) -> zipfile.ZipInfo:
         if len(data) != 1:
             names = ", ".join(i.filename for i in files[:10]) + (", …" if len(files) > 10 else "")
             raise MessageSyntaxError(
-                f"the zip archive contains {len(files)} files ({names}); upload exactly one data file "
+                f"the zip archive contains {len(files)} files ({names}); "
+                "upload exactly one data file "
                 f"({', '.join(DATA_SUFFIXES)}) per archive"
             )
         files = data
@@ -250,6 +255,24 @@ def _seekable(source: Any, max_size: int, closers: list[Any]) -> Any:
     return spool
 
 
+def _close_all(closers: list[Any]) -> None:
+    for c in reversed(closers):
+        c.close()
+    closers.clear()
+
+
+def _open_zip(raw: Any, max_size: int, closers: list[Any]) -> tuple[LimitedReader, str]:
+    try:
+        zf = zipfile.ZipFile(_seekable(raw, max_size, closers))
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise MessageSyntaxError(f"the upload is not a readable zip archive: {exc}") from None
+    closers.append(zf)
+    member = _zip_member(zf, max_size)
+    inner = zf.open(member)
+    closers.append(inner)
+    return LimitedReader(inner, max_size, f"zip entry {member.filename!r}"), member.filename
+
+
 def open_upload(
     source: IO[bytes] | bytes,
     *,
@@ -260,48 +283,31 @@ def open_upload(
     """Open an upload body, unwrapping gzip or zip; see the module documentation for the limits.
 
     ``source`` is the raw body (bytes or a binary stream, e.g. Werkzeug's request stream);
-    ``filename`` is only used for naming.  The caller closes the ``Upload`` (it is a context manager).
+    ``filename`` is only used for naming.  The caller closes the ``Upload`` (a context manager).
     """
     raw: Any = io.BytesIO(source) if isinstance(source, bytes | bytearray | memoryview) else source
     magic, raw = _peek(raw, 4)
     closers: list[Any] = []
     compression: str | None = None
     name = filename
-    if magic.startswith(GZIP_MAGIC):
-        compression = "gzip"
-        inner: Any = gzip.GzipFile(fileobj=raw, mode="rb")
-        closers.append(inner)
-        if name and name.lower().endswith(".gz"):
-            name = name[:-3]
-        reader = LimitedReader(inner, max_size, "gzip upload")
-    elif magic.startswith(ZIP_MAGICS):
-        compression = "zip"
-        try:
-            zf = zipfile.ZipFile(_seekable(raw, max_size, closers))
-        except (zipfile.BadZipFile, OSError) as exc:
-            for c in closers:
-                c.close()
-            raise MessageSyntaxError(f"the upload is not a readable zip archive: {exc}") from None
-        closers.append(zf)
-        try:
-            member = _zip_member(zf, max_size)
-            inner = zf.open(member)
-        except BaseException:
-            for c in reversed(closers):
-                c.close()
-            raise
-        closers.append(inner)
-        name = member.filename
-        reader = LimitedReader(inner, max_size, f"zip entry {member.filename!r}")
-    else:
-        reader = LimitedReader(raw, max_size, "upload")
     try:
+        if magic.startswith(GZIP_MAGIC):
+            compression = "gzip"
+            inner = gzip.GzipFile(fileobj=raw, mode="rb")
+            closers.append(inner)
+            if name and name.lower().endswith(".gz"):
+                name = name[:-3]
+            reader = LimitedReader(inner, max_size, "gzip upload")
+        elif magic.startswith(ZIP_MAGICS):
+            compression = "zip"
+            reader, name = _open_zip(raw, max_size, closers)
+        else:
+            reader = LimitedReader(raw, max_size, "upload")
         head = _read_head(reader, head_size)
         if compression is not None:
             _refuse_nested(head, name)
     except BaseException:
-        for c in reversed(closers):
-            c.close()
+        _close_all(closers)
         raise
     stream = io.BufferedReader(_RawStream(_Replay(head, reader)), _CHUNK)
     return Upload(stream, head, compression, name, closers)

@@ -5,7 +5,8 @@ made per use).  Lookups are table-driven:
 
 * ``reader_for(media_type)`` / ``writer_for(media_type)`` — by exact (normalised) media type, or by
   the media type without its ``version`` parameter when exactly that base type is registered;
-* ``detect(head)`` — by content: each reader's ``handles(head)`` classmethod peeks at the first bytes
+* ``detect(head)`` — by content: each reader's ``handles(head)`` classmethod peeks at the first
+  bytes
   of the decompressed upload (see ``containers.open_upload``).  Readers are asked in registration
   order; ``default_registry()`` puts the XML readers first and SDMX-CSV last (its check is the most
   permissive).  An SDMX ``Error`` message is reported as such (``MessageSyntaxError`` quoting its
@@ -159,7 +160,9 @@ class FormatRegistry:
         cls = self._lookup(media_type, self._reader_by_type, self._reader_by_base)
         if cls is None:
             supported = ", ".join(self.reader_media_types)
-            raise UnsupportedMediaType(f"data cannot be read as {media_type}; supported: {supported}")
+            raise UnsupportedMediaType(
+                f"data cannot be read as {media_type}; supported: {supported}"
+            )
         return cls
 
     def writer_for(self, media_type: str) -> type[DataWriter]:

@@ -1,12 +1,12 @@
-"""Helpers shared by the streaming SDMX-ML data readers (2.1 generic, 2.1 and 3.0 structure-specific).
+"""Helpers shared by the streaming SDMX-ML data readers (2.1 generic, 2.1/3.0 structure-specific).
 
 What lives here is what the readers have in common and what is not on the per-observation hot path:
 
-* ``sniff_root`` — look at the first bytes of a stream (after a BOM, the XML declaration, comments and
-  processing instructions) and name the root element and its namespace; the readers' ``handles()``
-  and the format registry's ``detect()`` are built on it;
-* ``check_root`` — turn a wrong root element (an SDMX ``Error`` message, a structure message, anything
-  else) into a ``MessageSyntaxError`` that says what the file is;
+* ``sniff_root`` — look at the first bytes of a stream (after a BOM, the XML declaration, comments
+  and processing instructions) and name the root element and its namespace; the readers'
+  ``handles()`` and the format registry's ``detect()`` are built on it;
+* ``check_root`` — turn a wrong root element (an SDMX ``Error`` message, a structure message,
+  anything else) into a ``MessageSyntaxError`` that says what the file is;
 * ``parse_header`` — the ``message:Header`` facts a data set needs: the structure references by
   ``structureID`` (SDMX 2.1 section 3A, ``message:Structure``), ``dimensionAtObservation``, the
   header ``DataSetAction`` and reporting period;
@@ -46,8 +46,8 @@ MESSAGE_NAMESPACES: Mapping[str, str] = {
     "http://www.SDMX.org/resources/SDMXML/schemas/v2_0/message": "SDMX-ML 2.0",
 }
 
-#: Header ``message:Structure`` children (SDMX 2.1 spells ``ProvisionAgrement``) and the type each names
-#: when the reference is a ``Ref`` without ``class``.
+#: Header ``message:Structure`` children (SDMX 2.1 spells ``ProvisionAgrement``) and the type each
+#: names when the reference is a ``Ref`` without ``class``.
 _USAGE_TYPES: Mapping[str, ArtefactType] = {
     "Structure": ArtefactType.DATA_STRUCTURE,
     "StructureUsage": ArtefactType.DATAFLOW,
@@ -86,6 +86,35 @@ def _decode_head(head: bytes) -> str:
     return head.decode("utf-8", errors="replace")
 
 
+def _skip_prolog(text: str) -> tuple[int, bool] | None:
+    """Index of the first element's ``<`` after declarations, comments, PIs and a DOCTYPE (and
+    whether a DOCTYPE was seen); None if the text ends first or is not XML."""
+    i, n, doctype = 0, len(text), False
+    while i < n:
+        while i < n and text[i] in " \t\r\n":
+            i += 1
+        if text.startswith(("<?", "<!--"), i):
+            close = "?>" if text[i + 1] == "?" else "-->"
+            end = text.find(close, i)
+            if end < 0:
+                return None
+            i = end + len(close)
+        elif text.startswith("<!DOCTYPE", i):
+            doctype = True
+            bracket, end = text.find("[", i), text.find(">", i)
+            if 0 <= bracket < end:
+                end = text.find("]", bracket)
+                end = text.find(">", end) if end >= 0 else -1
+            if end < 0:
+                return None
+            i = end + 1
+        elif text.startswith("<", i):
+            return i, doctype
+        else:
+            return None
+    return None
+
+
 def sniff_root(head: bytes) -> RootInfo | None:
     """Name the root element of the XML document that starts with ``head``; None if it is not XML.
 
@@ -94,40 +123,17 @@ def sniff_root(head: bytes) -> RootInfo | None:
     ``head``; when the start tag is cut off before its declaration, ``namespace`` is None.
     """
     text = _decode_head(head)
-    i, n, doctype = 0, len(text), False
-    while i < n:
-        while i < n and text[i] in " \t\r\n":
-            i += 1
-        if text.startswith("<?", i):
-            end = text.find("?>", i)
-            if end < 0:
-                return None
-            i = end + 2
-        elif text.startswith("<!--", i):
-            end = text.find("-->", i)
-            if end < 0:
-                return None
-            i = end + 3
-        elif text.startswith("<!DOCTYPE", i):
-            doctype = True
-            bracket, close = text.find("[", i), text.find(">", i)
-            if 0 <= bracket < close:
-                close = text.find("]", bracket)
-                close = text.find(">", close) if close >= 0 else -1
-            if close < 0:
-                return None
-            i = close + 1
-        elif text.startswith("<", i):
-            m = _NAME.match(text, i)
-            if not m:
-                return None
-            prefix, local = (m[1], m[2]) if m[2] else (None, m[1])
-            attr = f"xmlns:{prefix}" if prefix else "xmlns"
-            decl = re.search(rf"\s{re.escape(attr)}\s*=\s*([\"'])(.*?)\1", text[m.end() :])
-            return RootInfo(local, decl[2] if decl else None, prefix, doctype)
-        else:
-            return None
-    return None
+    found = _skip_prolog(text)
+    if found is None:
+        return None
+    i, doctype = found
+    m = _NAME.match(text, i)
+    if not m:
+        return None
+    prefix, local = (m[1], m[2]) if m[2] else (None, m[1])
+    attr = f"xmlns:{prefix}" if prefix else "xmlns"
+    decl = re.search(rf"\s{re.escape(attr)}\s*=\s*([\"'])(.*?)\1", text[m.end() :])
+    return RootInfo(local, decl[2] if decl else None, prefix, doctype)
 
 
 def describe_head(head: bytes) -> str:
@@ -175,7 +181,7 @@ def syntax_error(exc: etree.XMLSyntaxError) -> MessageSyntaxError:
 
 
 def check_doctype(root: etree._Element) -> None:
-    """Refuse documents with a DOCTYPE (SDMX messages never carry one; entities are an attack vector)."""
+    """Refuse documents with a DOCTYPE (SDMX messages never carry one; entities are a risk)."""
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise MessageSyntaxError(
@@ -211,7 +217,8 @@ def check_root(root: etree._Element, mes_ns: str, accepted: Iterable[str], forma
         return local  # the caller reads the error message and raises sdmx_error()
     if label and local == "Structure":
         raise MessageSyntaxError(
-            f"the file is an {label} structure message, not a data message ({format_name} expected)",
+            f"the file is an {label} structure message, not a data message "
+            f"({format_name} expected)",
             line=root.sourceline,
         )
     if label:
@@ -225,7 +232,7 @@ def check_root(root: etree._Element, mes_ns: str, accepted: Iterable[str], forma
 
 
 def read_error_message(events: Iterable[tuple[str, etree._Element]], root: etree._Element) -> None:
-    """Consume the rest of an ``Error`` message and raise ``sdmx_error`` with its first code and text."""
+    """Consume the rest of an ``Error`` message; raise ``sdmx_error`` with its code and text."""
     code: str | None = None
     text: str | None = None
     for ev, el in events:
@@ -238,7 +245,7 @@ def read_error_message(events: Iterable[tuple[str, etree._Element]], root: etree
     raise sdmx_error(code, text, line=root.sourceline)
 
 
-# --- Header -----------------------------------------------------------------------------------------
+# --- Header ---------------------------------------------------------------------------------
 
 
 @dataclass(slots=True)
@@ -382,7 +389,7 @@ DATASET_STANDARD_ATTRS = frozenset(
 
 
 def dataset_facts(attrib: Mapping[str, str]) -> dict[str, str]:
-    """The standard DataSet attributes by local name (``ss:structureRef`` and ``structureRef`` alike)."""
+    """The standard DataSet attributes by local name (``ss:structureRef`` = ``structureRef``)."""
     out: dict[str, str] = {}
     for k, v in attrib.items():
         name = k.rpartition("}")[2]
@@ -391,16 +398,16 @@ def dataset_facts(attrib: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-# --- Groups -----------------------------------------------------------------------------------------
+# --- Groups ---------------------------------------------------------------------------------
 
 
 class GroupIndex:
     """Attribute values reported for groups, by the group's partial key.
 
     A group is identified by the set of dimensions in its key (its "signature"), not by its id, so a
-    group the DSD does not declare still attaches wherever its key matches.  ``for_series`` returns the
-    attributes of every group whose key is contained in the series key, plus the signatures that need
-    observation-level dimensions too (cross-sectional data: a group key with ``CURRENCY`` when
+    group the DSD does not declare still attaches wherever its key matches.  ``for_series`` returns
+    the attributes of every group whose key is contained in the series key, plus the signatures that
+    need observation-level dimensions too (cross-sectional data: a group key with ``CURRENCY`` when
     ``CURRENCY`` is at the observation level); ``for_obs`` resolves those per observation.
     """
 
@@ -419,7 +426,7 @@ class GroupIndex:
         self._by_sig.setdefault(sig, {}).setdefault(values, {}).update(attrs)
 
     def for_series(self, key: Mapping[str, str]) -> tuple[dict[str, str], list[tuple[str, ...]]]:
-        """Group attributes matching a series key, and the signatures left to match per observation."""
+        """Group attributes matching a series key, and the signatures left to match per obs."""
         found: dict[str, str] = {}
         pending: list[tuple[str, ...]] = []
         for sig, table in self._by_sig.items():
@@ -436,7 +443,7 @@ class GroupIndex:
     def for_obs(
         self, sigs: list[tuple[str, ...]], series_key: Mapping[str, str], dims: Mapping[str, str]
     ) -> dict[str, str]:
-        """Group attributes matching the full key of one observation (series key + observation dims)."""
+        """Group attributes matching the full key of one observation (series key + its dims)."""
         found: dict[str, str] = {}
         for sig in sigs:
             try:
@@ -459,7 +466,7 @@ def merge_group_attrs(own: dict[str, str], groups: Mapping[str, str]) -> dict[st
 
 
 class PrefixedStream:
-    """A read-only stream that replays ``head`` before the rest of ``source`` (detection without seeking)."""
+    """A read-only stream replaying ``head`` before the rest of ``source`` (detection, no seek)."""
 
     __slots__ = ("_head", "_source")
 

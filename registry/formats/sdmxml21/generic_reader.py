@@ -1,8 +1,9 @@
 """Streaming reader of SDMX-ML 2.1 GenericData and GenericTimeSeriesData.
 
 Generic data spells every component out as ``<generic:Value id=… value=…/>`` inside a container
-(``SeriesKey``, ``Attributes``, ``ObsKey``, ``GroupKey``), so no DSD is needed to tell dimensions from
-attributes; the structure is still resolved so ``DataSetInfo.structure`` is filled like every reader.
+(``SeriesKey``, ``Attributes``, ``ObsKey``, ``GroupKey``), so no DSD is needed to tell dimensions
+from attributes; the structure is still resolved so ``DataSetInfo.structure`` is filled like every
+reader.
 
 Layouts (SDMX 2.1 section 3A, "Generic Data"): ``<generic:Series>`` with ``SeriesKey``, optional
 ``Attributes`` and ``<generic:Obs>`` (``ObsDimension``, ``ObsValue``, ``Attributes``); or flat

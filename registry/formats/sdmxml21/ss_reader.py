@@ -1,8 +1,8 @@
 """Streaming reader of SDMX-ML 2.1 StructureSpecificData and StructureSpecificTimeSeriesData.
 
 In structure-specific XML a series dimension and a series attribute are both plain XML attributes of
-``<Series>``; only the DSD tells them apart, so the reader resolves the structure named in the header
-(``message:Structure``, matched to the data set by ``structureRef``) before the first series.
+``<Series>``; only the DSD tells them apart, so the reader resolves the structure named in the
+header (``message:Structure``, matched to the data set by ``structureRef``) before the first series.
 
 Layouts (SDMX 2.1 section 3A, "Structure Specific Data"): ``dimensionAtObservation`` is
 ``TIME_PERIOD`` (time series), any other dimension (cross-sections, e.g. the SDMX sample
@@ -77,8 +77,8 @@ DIALECT_21 = Dialect(
 
 
 def _strip_qualified(attrs: dict[str, str]) -> dict[str, str]:
-    """Drop namespace-qualified XML attributes (``xsi:type`` …): the schema reserves unqualified ones
-    for DSD components."""
+    """Drop namespace-qualified XML attributes (``xsi:type`` …): the schema reserves unqualified
+    ones for DSD components."""
     for k in [k for k in attrs if k[0] == "{"]:
         del attrs[k]
     return attrs
@@ -86,7 +86,8 @@ def _strip_qualified(attrs: dict[str, str]) -> dict[str, str]:
 
 def comp_value(el: etree._Element) -> str:
     """The value of an SDMX 3.0 ``<Comp>``: one ``<Value>`` as is; several joined by ``;``;
-    multilingual ``<Value xml:lang>`` or ``<Value><Text xml:lang>`` picks English, else the first."""
+    multilingual ``<Value xml:lang>`` or ``<Value><Text xml:lang>`` picks English, else the
+    first."""
     values: list[str] = []
     texts: dict[str, str] = {}
     for v in el:
@@ -219,7 +220,10 @@ class _Parse(MessageParse):
         d: _DataSet | None = None
         ds: Any = None  # the current DataSet element (None between data sets)
         info: DataSetInfo | None = None
-        measure, obs_dim, dim_ids = "OBS_VALUE", None, ()
+        measure: str = "OBS_VALUE"
+        obs_dim: str | None = None
+        dim_ids: tuple[str, ...] = ()
+        dims: dict[str, str]
         batch: list[Obs] = []
         empties: list[Series] = []
         emitted = False
