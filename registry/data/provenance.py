@@ -24,7 +24,7 @@ ANNOTATION_TYPE = "IDAC_PROVENANCE"
 class _ProvenanceMixin:
     """Collects provenance annotations while the wrapped writer streams."""
 
-    annotation_fields: ClassVar[tuple[str, ...]] = ("id", "title", "type", "text")
+    annotation_fields: ClassVar[tuple[str, ...]] = ("id", "title", "type", "text", "texts")
 
     def _init_provenance(self) -> None:
         self._prov: dict[tuple[str, ...], str] = {}
@@ -53,10 +53,9 @@ class _ProvenanceMixin:
             if superseded:
                 title += f" superseded_at={superseded}"
             ann: dict[str, Any] = {"id": ident, "title": title, "type": ANNOTATION_TYPE}
+            ann["text"] = title
             if version == "2.0":
-                ann["text"] = {"en": title}
-            else:
-                ann["text"] = title
+                ann["texts"] = {"en": title}
             out.append({k: v for k, v in ann.items() if k in self.annotation_fields})
         return out
 
