@@ -21,6 +21,7 @@ from registry.formats.base import DataReader
 from registry.formats.containers import open_upload
 from registry.formats.registry import FormatRegistry, default_registry
 
+
 @lru_cache(maxsize=1)
 def _default_registry() -> FormatRegistry:
     """The registry of the installed readers (immutable, built once)."""

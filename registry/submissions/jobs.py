@@ -24,6 +24,7 @@ Job state lives in the ``submission`` row, never only in the queue: ``received``
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -178,10 +179,8 @@ def last_sign_of_life(settings: Settings, row: Submission) -> datetime | None:
     """The latest of the row's heartbeat and the heartbeat file's mtime."""
     times = [t for t in (_aware(row.heartbeat_at), _aware(row.started_at)) if t is not None]
     f = alive_file(settings, row.id)
-    try:
+    with contextlib.suppress(OSError):  # no heartbeat file: the job never started here
         times.append(datetime.fromtimestamp(f.stat().st_mtime, UTC))
-    except OSError:
-        pass
     return max(times) if times else None
 
 

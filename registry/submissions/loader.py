@@ -358,12 +358,13 @@ class Loader:
         else:
             ph = self._ph
             self.conn.exec_driver_sql(
-                f"UPDATE observation SET superseded_at = {ph} WHERE superseded_at IS NULL "
+                f"UPDATE observation SET superseded_at = {ph} WHERE superseded_at IS NULL "  # noqa: S608 - placeholders only
                 f"AND series_pk = {ph} AND time_period = {ph}",
                 [(dt, r[0], r[1]) for r in rows],
             )
             self.conn.exec_driver_sql(
-                f"INSERT INTO observation ({', '.join(_OBS_COLUMNS)}) VALUES ({', '.join([ph] * len(_OBS_COLUMNS))})",
+                f"INSERT INTO observation ({', '.join(_OBS_COLUMNS)}) "  # noqa: S608 - fixed column names
+                f"VALUES ({', '.join([ph] * len(_OBS_COLUMNS))})",
                 rows,
             )
         self.stats.observations += len(rows)
@@ -416,8 +417,8 @@ class Loader:
         own = f"superseded_at IS NULL AND series_pk = {ph} AND provider IS NOT DISTINCT FROM {ph}" \
             if self.is_pg else f"superseded_at IS NULL AND series_pk = {ph} AND provider IS {ph}"
         for sql, params in (
-            (f"UPDATE observation SET superseded_at = {ph} WHERE {own} AND time_period = {ph}", one),
-            (f"UPDATE observation SET superseded_at = {ph} WHERE {own}", whole),
+            (f"UPDATE observation SET superseded_at = {ph} WHERE {own} AND time_period = {ph}", one),  # noqa: S608
+            (f"UPDATE observation SET superseded_at = {ph} WHERE {own}", whole),  # noqa: S608 - placeholders only
         ):
             for p in params:  # one statement each: rowcount is reliable on every driver
                 self.stats.deleted += max(0, self.conn.exec_driver_sql(sql, p).rowcount)
