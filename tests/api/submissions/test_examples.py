@@ -21,12 +21,7 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(
-        reason="dsd/idac-rules.toml VAL-711 sums SEX for percentages too (no UNIT_MEASURE condition)",
-        strict=False)) if n.startswith("thematic") else n
-    for n in sorted(VALID)
-])
+@pytest.mark.parametrize("name", sorted(VALID))
 def test_valid_example_loads(sub_app: Any, sub_client: Any, name: str) -> None:
     dataflow, provider, n = VALID[name]
     resp = submit(sub_client, (EXAMPLES / name).read_bytes(), dataflow=dataflow, provider=provider)
