@@ -1,0 +1,1 @@
+"""Regional aggregation of national data along the area hierarchies (DOMAIN.md §7.6)."""

@@ -1,0 +1,384 @@
+"""Regional aggregates from stored national data: compute, store with history, recompute after loads.
+
+Entry points:
+
+* ``recompute(session, …)`` — recompute the aggregates of DF_IDAC_REGIONAL from DF_IDAC_CORE (or any
+  configured source/target pair) for some or all indicators, in the caller's transaction, and store
+  what changed;
+* ``on_submission_loaded(db, settings, submission_id)`` — **the hook the submission pipeline calls
+  after a load has committed**: it recomputes the indicators the submission touched in a transaction
+  of its own and never raises (a failed recomputation is logged; the load stands);
+* ``compute_indicator(session, …)`` — the aggregates of one indicator, optionally ``as_of`` a past
+  instant (``explain`` uses it to rebuild exactly what went into a stored value).
+
+**Storage.**  Aggregates are observations of the target dataflow with ``REF_AREA`` = the region code,
+``provider = "computed"`` and, as ``submission_id``, a ``submission`` row of its own per recomputation
+run (``format_name = "IDAC regional aggregation"``, status ``loaded``): the data API's cache token,
+lineage and provenance columns then work for aggregates exactly as for national data.  Only changed
+cells are written: a changed value closes the stored row (``superseded_at``) and inserts the new one
+through the submission ``Loader``, so the previous aggregate stays in history (``includeHistory``,
+``asOf``); an aggregate that can no longer be published (coverage fell, data deleted) is closed.
+
+**Memory.**  One indicator at a time: its national series over all countries are read (streamed from
+SQL), passed through the public disclosure, grouped into tables, aggregated, compared with the stored
+aggregates of that indicator and written.  Memory is bounded by the largest indicator, not the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.aggregation.audit import MarginRelation
+from registry.aggregation.core import (
+    COMPUTED_PROVIDER,
+    Aggregate,
+    AggregationConfig,
+    KeyLayout,
+    MemberCell,
+    Table,
+    aggregate_table,
+    format_number,
+    number,
+)
+from registry.aggregation.hierarchy import DEFAULT_REGIONS, Region, load_regions
+from registry.data.disclosure import Audience, Disclosure, DisclosurePolicy, threshold_for
+from registry.data.fetch import StoredObs, StoredSeries, fetch_series
+from registry.formats.base import DataChunk, DataSetInfo, Obs, ResolvedStructure, Series
+from registry.sdmx.refs import ArtefactType, Ref
+from registry.store.base import utcnow
+from registry.store.data_models import DataSeries, Observation, Submission
+from registry.structures.resolve import resolve_structure
+
+log = logging.getLogger("idac.aggregation")
+
+SOURCE_FLOW = "IDAC:DF_IDAC_CORE(1.0)"
+TARGET_FLOW = "IDAC:DF_IDAC_REGIONAL(1.0)"
+#: Source dataflow -> the dataflow its aggregates are stored in.
+FLOW_PAIRS: dict[str, str] = {SOURCE_FLOW: TARGET_FLOW}
+RUN_FORMAT = "IDAC regional aggregation"
+
+
+def flow_ref(flow_key: str) -> Ref:
+    """``AGENCY:ID(VERSION)`` as a dataflow reference."""
+    return Ref.parse_short(flow_key, ArtefactType.DATAFLOW)
+
+
+def policy_for(structure: ResolvedStructure, settings: Any | None) -> DisclosurePolicy:
+    """The disclosure policy the data API applies to this structure (same rules, same threshold)."""
+    from registry.submissions.pipeline import rules_for
+
+    default = getattr(settings, "disclosure_threshold", 4)
+    rules = rules_for(structure, getattr(settings, "content_path", None))
+    return DisclosurePolicy.from_rules(rules, threshold_for(structure.dataflow, default))
+
+
+@dataclass(slots=True)
+class Context:
+    """What one computation runs against."""
+
+    source_key: str
+    structure: ResolvedStructure
+    policy: DisclosurePolicy
+    regions: list[Region]
+    config: AggregationConfig
+    layout: KeyLayout
+    relations: list[MarginRelation]
+
+    @classmethod
+    def build(
+        cls,
+        session: Session,
+        source_key: str,
+        *,
+        settings: Any | None = None,
+        config: AggregationConfig | None = None,
+        policy: DisclosurePolicy | None = None,
+    ) -> Context:
+        structure = resolve_structure(session, flow_ref(source_key))
+        config = config or AggregationConfig.from_env()
+        policy = policy or policy_for(structure, settings)
+        key_dims = [d.id for d in structure.dsd.dimensions if d.kind != "time"]
+        margins = [m for m in policy.margin_dimensions(key_dims) if m != "REF_AREA"]
+        layout = KeyLayout.of(key_dims, margins)
+        relations = [
+            MarginRelation(margins.index(r.component), r.total, tuple(r.parts), tuple(r.optional))
+            for r in policy.relations
+            if r.component in margins
+        ]
+        every = load_regions(session)
+        wanted = config.regions or DEFAULT_REGIONS
+        regions = [every[c] for c in wanted if c in every]
+        return cls(source_key, structure, policy, regions, config, layout, relations)
+
+    @property
+    def key_dims(self) -> list[str]:
+        return self.layout.key_dims
+
+
+# --- reading national data --------------------------------------------------------------------------
+
+
+def _cell(s: StoredSeries, o: StoredObs, area: str) -> MemberCell:
+    def attr(name: str) -> str | None:
+        return o.attrs.get(name, s.attrs.get(name))
+
+    mult = number(attr("UNIT_MULT"))
+    return MemberCell(
+        area=area, key=s.key, period=o.time_period, value=number(o.value), unit=attr("UNIT_MEASURE"),
+        unit_mult=int(mult) if mult is not None else 0, numer=number(attr("NUMER_VALUE")),
+        denom=number(attr("DENOM_VALUE")), obs_status=o.obs_status or attr("OBS_STATUS"),
+        nature=attr("NATURE"), time_detail=attr("TIME_DETAIL"), source_type=attr("SOURCE_TYPE"),
+        provider=o.provider, submission_id=o.submission_id, loaded_at=o.loaded_at,
+    )
+
+
+def indicator_pattern(key_dims: Sequence[str], indicator: str) -> tuple[frozenset[str] | None, ...]:
+    """A key pattern selecting one indicator."""
+    return tuple(frozenset({indicator}) if d == "INDICATOR" else None for d in key_dims)
+
+
+def national_tables(
+    session: Session, ctx: Context, indicator: str, *, as_of: datetime | None = None
+) -> list[Table]:
+    """The national tables of one indicator, with each cell's public suppression status."""
+    now = as_of or utcnow()
+    rows = fetch_series(session, ctx.source_key, ctx.key_dims,
+                        [indicator_pattern(ctx.key_dims, indicator)], as_of=as_of)
+    disclosure = Disclosure(ctx.policy, Audience.public(), ctx.key_dims, now=now)
+    pending: dict[int, tuple[MemberCell, StoredObs, StoredObs]] = {}
+
+    def tap(series: Iterable[StoredSeries]) -> Iterator[StoredSeries]:
+        for s in series:
+            area = s.key[ctx.layout.area_pos]
+            for o in s.observations:
+                pending[id(o)] = (_cell(s, o, area), o, o)
+            yield s
+
+    seen: set[int] = set()
+    for s in disclosure.apply(tap(rows)):
+        for o in s.observations:
+            cell = pending.get(id(o))
+            if cell is not None:
+                seen.add(id(o))
+                cell[0].suppressed = o.value is None and cell[0].value is not None
+    tables: dict[tuple[tuple[str, ...], str], Table] = {}
+    for oid, (cell, o, _o) in pending.items():
+        if oid not in seen:
+            continue  # embargoed: left out until released
+        area, coord, rest = ctx.layout.split(cell.key)
+        table = tables.get((rest, cell.period))
+        if table is None:
+            table = tables[(rest, cell.period)] = Table(rest, cell.period, o.start, o.end)
+        table.cells[(area, coord)] = cell
+    return [tables[k] for k in sorted(tables)]
+
+
+def compute_indicator(
+    session: Session, ctx: Context, indicator: str, *, as_of: datetime | None = None
+) -> list[Aggregate]:
+    """Every regional aggregate of one indicator (all periods), after the disclosure audit."""
+    out: list[Aggregate] = []
+    for table in national_tables(session, ctx, indicator, as_of=as_of):
+        out.extend(aggregate_table(table, ctx.regions, ctx.layout, ctx.relations, ctx.config))
+    return out
+
+
+# --- storing ----------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RecomputeResult:
+    """What one recomputation did."""
+
+    run_id: str | None = None
+    indicators: list[str] = field(default_factory=list)
+    computed: int = 0
+    published: int = 0
+    suppressed: int = 0
+    below_coverage: int = 0
+    written: int = 0
+    closed: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {k: getattr(self, k) for k in self.__slots__}  # type: ignore[attr-defined]
+
+
+def _series_attrs(aggs: Sequence[Aggregate], source_key: str) -> dict[tuple[str, ...], dict[str, str]]:
+    out: dict[tuple[str, ...], dict[str, str]] = {}
+    sources: dict[tuple[str, ...], set[str]] = {}
+    for a in aggs:
+        if not a.stored:
+            continue
+        sources.setdefault(a.key, set()).update(c.source_type for c in a.contributors if c.source_type)
+        out[a.key] = {"UNIT_MEASURE": a.unit, "UNIT_MULT": "0",
+                      "COMPILING_ORG": "IDAC SDMX registry (computed)",
+                      "COMMENT_TS": f"Regional aggregate computed by the service from {source_key}"}
+    for key, attrs in out.items():
+        found = sources.get(key, set())
+        attrs["SOURCE_TYPE"] = next(iter(found)) if len(found) == 1 else "OTHER"
+    return out
+
+
+def _indicators(session: Session, flow_key: str, pos: int) -> set[str]:
+    found: set[str] = set()
+    for (skey,) in session.execute(select(DataSeries.series_key).where(DataSeries.dataflow == flow_key)):
+        parts = skey.split(".")
+        if len(parts) > pos:
+            found.add(parts[pos])
+    return found
+
+
+def _chunk(target: ResolvedStructure, target_key: str,
+           rows: Iterable[tuple[tuple[str, ...], str, str | None, dict[str, str], dict[str, str]]],
+           key_dims: Sequence[str], action: str) -> DataChunk:
+    ds = DataSetInfo(flow_ref(target_key), target, action=action)
+    chunk = DataChunk(ds)
+    series: dict[tuple[str, ...], Series] = {}
+    for key, period, value, obs_attrs, ser_attrs in rows:
+        s = series.get(key)
+        if s is None:
+            s = series[key] = Series(dict(zip(key_dims, key, strict=True)), dict(ser_attrs))
+        chunk.observations.append(Obs(s, {"TIME_PERIOD": period}, value, dict(obs_attrs)))
+    return chunk
+
+
+def store_aggregates(
+    session: Session,
+    ctx: Context,
+    target_key: str,
+    indicator: str,
+    aggs: Sequence[Aggregate],
+    *,
+    run: list[str],
+    actor: str,
+    now: datetime,
+) -> tuple[int, int]:
+    """Write the changed aggregates of one indicator, close the vanished ones; (written, closed)."""
+    from registry.submissions.loader import Loader
+
+    target = resolve_structure(session, flow_ref(target_key))
+    ser_attrs = _series_attrs(aggs, ctx.source_key)
+    new: dict[tuple[tuple[str, ...], str], tuple[str, dict[str, str]]] = {
+        (a.key, a.period): (format_number(a.value), a.obs_attrs)
+        for a in aggs if a.stored and a.value is not None
+    }
+    current: dict[tuple[tuple[str, ...], str], tuple[str | None, dict[str, str], dict[str, str]]] = {}
+    for s in fetch_series(session, target_key, ctx.key_dims, [indicator_pattern(ctx.key_dims, indicator)]):
+        for o in s.observations:
+            if o.provider == COMPUTED_PROVIDER:
+                current[(s.key, o.time_period)] = (o.value, o.attrs, s.attrs)
+    changed = []
+    for k, (value, attrs) in new.items():
+        old = current.get(k)
+        sattrs = ser_attrs[k[0]]
+        if old is None or old[0] != value or old[1] != attrs or {**old[2], **sattrs} != old[2]:
+            changed.append((k[0], k[1], value, attrs, sattrs))
+    vanished = [(k[0], k[1], None, {}, {}) for k in current if k not in new]
+    if not changed and not vanished:
+        return 0, 0
+    if not run:
+        run.append(_new_run(session, target_key, actor, now))
+    conn = session.connection()
+    if changed:
+        Loader(conn, target, dataflow=target_key, submission_id=run[0], provider=COMPUTED_PROVIDER,
+               action="replace", now=now).load([_chunk(target, target_key, changed, ctx.key_dims, "Replace")])
+    if vanished:
+        Loader(conn, target, dataflow=target_key, submission_id=run[0], provider=COMPUTED_PROVIDER,
+               action="delete", now=now).load([_chunk(target, target_key, vanished, ctx.key_dims, "Delete")])
+    return len(changed), len(vanished)
+
+
+def _new_run(session: Session, target_key: str, actor: str, now: datetime) -> str:
+    run_id = "agg" + uuid.uuid4().hex[:29]
+    session.add(Submission(
+        id=run_id, dataflow=target_key, provider=COMPUTED_PROVIDER, action="replace", status="loaded",
+        format_name=RUN_FORMAT, content_hash=hashlib.sha256(run_id.encode()).hexdigest(), actor=actor,
+        created_at=now, started_at=now, finished_at=now,
+    ))
+    session.flush()
+    return run_id
+
+
+def recompute(
+    session: Session,
+    *,
+    source: str = SOURCE_FLOW,
+    target: str | None = None,
+    indicators: Iterable[str] | None = None,
+    settings: Any | None = None,
+    config: AggregationConfig | None = None,
+    policy: DisclosurePolicy | None = None,
+    actor: str = "system",
+) -> RecomputeResult:
+    """Recompute and store the aggregates of ``source`` into ``target`` (in the caller's transaction)."""
+    target_key = target or FLOW_PAIRS.get(source)
+    if target_key is None:
+        raise ValueError(f"no regional dataflow is configured for {source}")
+    ctx = Context.build(session, source, settings=settings, config=config, policy=policy)
+    pos = ctx.key_dims.index("INDICATOR")
+    wanted = sorted(set(indicators) if indicators is not None else
+                    _indicators(session, source, pos) | _indicators(session, target_key, pos))
+    now = utcnow()
+    result = RecomputeResult(indicators=wanted)
+    run: list[str] = []
+    for indicator in wanted:
+        aggs = compute_indicator(session, ctx, indicator)
+        result.computed += len(aggs)
+        result.published += sum(a.status == "published" for a in aggs)
+        result.suppressed += sum(a.status == "suppressed" for a in aggs)
+        result.below_coverage += sum(a.status == "below_coverage" for a in aggs)
+        written, closed = store_aggregates(session, ctx, target_key, indicator, aggs, run=run,
+                                           actor=actor, now=now)
+        result.written += written
+        result.closed += closed
+    if run:
+        session.execute(Submission.__table__.update().where(Submission.id == run[0]).values(
+            observations_loaded=result.written + result.closed, observations_read=result.computed,
+            finished_at=utcnow()))
+        result.run_id = run[0]
+    return result
+
+
+def touched_indicators(session: Session, submission_id: str, key_dims: Sequence[str]) -> set[str] | None:
+    """Indicators whose observations a submission loaded (None: a deletion, which may touch any)."""
+    sub = session.get(Submission, submission_id)
+    if sub is None:
+        return set()
+    if sub.action == "delete":
+        return None
+    pos = list(key_dims).index("INDICATOR")
+    stmt = (select(DataSeries.series_key).distinct()
+            .join(Observation, Observation.series_pk == DataSeries.pk)
+            .where(Observation.submission_id == submission_id))
+    return {k.split(".")[pos] for (k,) in session.execute(stmt) if len(k.split(".")) > pos}
+
+
+def on_submission_loaded(db: Any, settings: Any, submission_id: str) -> RecomputeResult | None:
+    """Recompute the aggregates a loaded submission affects (its own transaction; never raises).
+
+    Call it after the load's transaction has committed.  Returns None when the submission's dataflow
+    has no regional aggregates or the recomputation failed (logged).
+    """
+    try:
+        with db.transaction() as session:
+            sub = session.get(Submission, submission_id)
+            if sub is None or sub.dataflow not in FLOW_PAIRS or sub.status != "loaded":
+                return None
+            structure = resolve_structure(session, flow_ref(sub.dataflow))
+            key_dims = [d.id for d in structure.dsd.dimensions if d.kind != "time"]
+            touched = touched_indicators(session, submission_id, key_dims)
+            return recompute(session, source=sub.dataflow, indicators=touched, settings=settings,
+                             actor=f"aggregation after {submission_id}")
+    except Exception:
+        log.exception("regional aggregates were not recomputed after submission %s", submission_id)
+        return None
