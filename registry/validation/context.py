@@ -247,8 +247,9 @@ class Batch:
         """The time period of every observation (None without a time dimension or value)."""
         if self._periods is None:
             tid = self.ctx.time_id
+            # In cross-sectional layouts the time period is given at series (section) level.
             self._periods = (
-                [o.dims.get(tid) for o in self.chunk.observations]
+                [o.dims.get(tid) or o.series.key.get(tid) for o in self.chunk.observations]
                 if tid
                 else [None] * len(self.chunk.observations)
             )
