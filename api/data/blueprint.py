@@ -3,9 +3,11 @@ and v2 (``/sdmx/v2/data``, ``/sdmx/v2/availability``), plus ``/api/observations/
 
 * Path segments may be left off from the end (defaults: key ``all``/``*``, every provider, every
   component), as the TCK's short URLs do.
-* **Empty results** (SDMX-REST §2.6): v1 answers 404 (SDMX 100 "No results found"); v2 answers 204
-  No Content, which the v2 specification prefers ("an empty result should give 204").  An unknown
-  dataflow is 404 in both.
+* **Empty results** (SDMX-REST §2.6): v1 data answers 404 (SDMX 100 "No results found"); v2 data
+  answers 204 No Content, which the v2 specification prefers ("an empty result should give 204").  An
+  unknown dataflow is 404 in both.  Availability always answers with a constraint: when nothing matches,
+  its cube region is empty and ``obs_count`` is 0 (the TCK accepts empty cube regions, and "nothing is
+  available for this selection" is the answer to an availability question, not an error).
 * **Streaming.**  The first series is computed inside the request (so errors and empty results still
   get proper statuses); the rest is streamed with ``stream_with_context`` through the chosen writer,
   gzip-compressed on the fly when the client accepts it.
@@ -378,11 +380,8 @@ def _availability_answer(
             f"componentID {query.component!r} is not a dimension of {ctx.structure.dsd.ref.short}"
         )
     component = None if query.component in (None, "all", "*") else query.component
+    # Nothing available is an answer, not an error: an empty cube region with obs_count 0.
     avail = av.compute(session, ctx, query)
-    if avail.empty:
-        if v2:
-            return Response(status=204)
-        raise NotFound(f"No data for this query in {ctx.flow_key}")
 
     def produce() -> bytes:
         cc = av.constraint(ctx, avail, component, time.id if time is not None else None)

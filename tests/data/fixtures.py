@@ -7,6 +7,7 @@ new one, with provider and submission), so tests control load times exactly.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -149,3 +150,61 @@ def series(values: dict[str, float | None], *, dims: tuple[str, ...] = CORE_DIMS
         out.append(StoredSeries(parts, dict(zip(dims, parts, strict=True)), {"UNIT_MEASURE": unit}, [obs]))
     out.sort(key=lambda s: s.key)
     return out
+
+
+# --- the data registry of the API and conformance tests -----------------------------------------------
+
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
+T1 = datetime(2025, 6, 1, tzinfo=UTC)
+FUTURE = datetime(2099, 1, 1, tzinfo=UTC)
+CHL = {"REF_AREA": "CHL"}
+
+
+def load_hand_data(app: Any) -> None:
+    """The hand-built cells described in ``data_registry``."""
+    ds = DataStore(app)
+    ds.submission("SUBCHL1", "CHL_SERMIG", filename="chl-2024.csv", finished=T0)
+    ds.submission("SUBCHL2", "CHL_SERMIG", filename="chl-2024-rev.csv", finished=T1)
+    for sex, v in (("_T", 10), ("F", 3), ("M", 7)):
+        ds.obs(key(SEX=sex, **CHL), "2024", v, provider="CHL_SERMIG", submission="SUBCHL1", loaded_at=T0)
+    for sex, v in (("_T", 50), ("F", 20), ("M", 30)):
+        ds.obs(key(SEX=sex, INDICATOR="IDAC_FLW_ASY_APP", **CHL), "2024", v, provider="CHL_SERMIG",
+               submission="SUBCHL1", loaded_at=T0, embargo_until=FUTURE if sex == "F" else None)
+    ds.submission("SUBSLV", "SLV_DGME", finished=T0)
+    for year, v in (("2021", 11), ("2022", 12), ("2023", 13)):
+        ds.obs(key(REF_AREA="SLV", INDICATOR="IDAC_FLW_IMM"), year, v, provider="SLV_DGME", submission="SUBSLV",
+               loaded_at=T0)
+    k = key(INDICATOR="IDAC_FLW_ENTRY", **CHL)
+    ds.obs(k, "2023", 100, provider="CHL_SERMIG", submission="SUBCHL1", loaded_at=T0)
+    ds.obs(k, "2023", 120, provider="CHL_SERMIG", submission="SUBCHL2", loaded_at=T1)
+
+
+def data_registry(tmp: Path) -> Iterator[Any]:
+    """A registry with the IDAC content and data (a generator for module-scoped fixtures).
+
+    The example submissions (PAN, MEX, COL) are loaded through the submission API; hand-built cells are
+    written through the ORM (REF_AREA=CHL, provider CHL_SERMIG, unless said otherwise):
+
+    * ``IDAC_STK_REF`` 2024, by SEX: _T=10, F=3, M=7 -- F is a small count (primary), M would give it
+      away (10 - 7 = 3): M must be suppressed too (secondary).
+    * ``IDAC_FLW_ASY_APP`` 2024, by SEX: _T=50, F=20 (embargoed until 2099), M=30 -- F is invisible to
+      the public, so M must be suppressed.
+    * SLV ``IDAC_FLW_IMM`` 2021, 2022, 2023 (provider SLV_DGME): 11, 12, 13.
+    * ``IDAC_FLW_ENTRY`` 2023: 100 loaded 2025-01-01, replaced by 120 on 2025-06-01 (history, asOf).
+    """
+    from tests.conftest import PG_URL, _drop_pg_schema, _new_pg_schema, make_test_app
+
+    handle = None
+    if PG_URL:
+        url, handle = _new_pg_schema()
+    else:
+        url = f"sqlite:///{tmp / 'data.db'}"
+    app = make_test_app(url, tmp / "instance", seed_content=True)
+    client = app.test_client()
+    for filename, provider in CORE_EXAMPLES:
+        submit(client, filename, provider)
+    load_hand_data(app)
+    yield app
+    app.extensions["idac.db"].dispose()
+    if handle is not None:
+        _drop_pg_schema(handle)

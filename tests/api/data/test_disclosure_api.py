@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 
 from registry.data.disclosure import Audience
-from tests.api.data.conftest import CHL
-from tests.data.fixtures import key
+from tests.data.fixtures import CHL, key
 
 BASE = "/sdmx/rest/data/IDAC,DF_IDAC_CORE,1.0"
 CSV2 = "application/vnd.sdmx.data+csv;version=2.0.0"
@@ -107,7 +106,9 @@ def test_availability_does_not_reveal_embargoed_cells(dc: Any) -> None:
     assert "<com:Value>F</com:Value>" not in body  # the embargoed F does not "exist" for the public
     assert '<com:Annotation id="obs_count"><com:AnnotationTitle>2<' in body
     only_f = dc.get("/sdmx/rest/availableconstraint/IDAC,DF_IDAC_CORE,1.0/A.CHL.IDAC_FLW_ASY_APP.F......")
-    assert only_f.status_code == 404
+    assert only_f.status_code == 200
+    assert "<com:KeyValue" not in only_f.data.decode()  # an empty cube region
+    assert '<com:Annotation id="obs_count"><com:AnnotationTitle>0<' in only_f.data.decode()
 
 
 def test_include_history_and_as_of(dc: Any) -> None:
