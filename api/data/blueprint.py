@@ -21,7 +21,7 @@ and v2 (``/sdmx/v2/data``, ``/sdmx/v2/availability``), plus ``/api/observations/
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from itertools import chain
@@ -49,7 +49,7 @@ from api.data.params import (
     data_query,
     references,
 )
-from api.db import get_session
+from api.db import database, get_session
 from api.http_cache import cached_answer, make_etag, not_modified
 from api.negotiation import Offer, languages, negotiate
 from registry.config import Settings
@@ -239,6 +239,14 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
+def _stream(session: Session, pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """Yield the body, then close the session that feeds it (also when the client disconnects)."""
+    try:
+        yield from pieces
+    finally:
+        session.close()
+
+
 def _gzip(pieces: Iterator[bytes]) -> Iterator[bytes]:
     comp = zlib.compressobj(_GZIP_LEVEL, zlib.DEFLATED, 31)
     for piece in pieces:
@@ -297,21 +305,25 @@ def _data_answer(
         provenance=provenance,
         header={"id": "IDAC" + etag.strip('"')[:16], "sender": "IDAC"},
     )
-    series = to_out(published(session, ctx, query), query, ctx, provenance=provenance)
-    first = next(series, None)
+    # The stream reads through its own session: the request's session ends with the request (Flask
+    # tears the app context down when the view returns), while the server-side cursor must live until
+    # the last row is written.  ``_stream`` closes it when the body is done or the client goes away.
+    stream_session = database().sessions()
+    try:
+        series = to_out(published(stream_session, ctx, query), query, ctx, provenance=provenance)
+        first = next(series, None)
+    except BaseException:
+        stream_session.close()
+        raise
     if first is None:
+        stream_session.close()
         if v2:
             return Response(status=204, headers=headers)
         raise NotFound(f"No data for this query in {ctx.flow_key}")
     dataset = DataSetInfo(
-        None,
-        ctx.structure,
-        action="Information",
-        dimension_at_observation=query.dimension_at_observation,
+        None, ctx.structure, action="Information", dimension_at_observation=query.dimension_at_observation
     )
-    pieces: Iterator[bytes] = iter(
-        writer.write(ctx.structure, dataset, chain([first], series), options)
-    )
+    pieces = _stream(stream_session, writer.write(ctx.structure, dataset, chain([first], series), options))
     if "gzip" in request.headers.get("Accept-Encoding", "").lower():
         pieces = _gzip(pieces)
         headers["Content-Encoding"] = "gzip"
