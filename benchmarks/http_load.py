@@ -1,0 +1,280 @@
+"""Structure queries under gunicorn (2 workers, 127.0.0.1) beside a trivial endpoint on the same server.
+
+    python -m benchmarks.http_load [--quick] [--seconds 10] [--connections 8]
+
+The server runs ``gunicorn -w 2 'benchmarks.http_load:make_app()'``: the product application (a
+seeded SQLite store in a temporary instance folder, seeded once by this process before gunicorn
+starts) wrapped by a WSGI function that answers ``GET /hello`` itself with 13 bytes — the baseline:
+what gunicorn + WSGI cost on this machine, measured in the same run.  The hello endpoint exists only
+in this wrapper, not in the product.
+
+Scenarios (each for ``--seconds`` of wall time, the same number of keep-alive connections):
+
+* ``hello``                              — the baseline;
+* ``codelist 304``                       — ``GET /sdmx/rest/codelist/SDMX/CL_SEX`` with the ETag of an
+  earlier answer in ``If-None-Match`` (the conditional path: generation counter, no body);
+* ``codelist 200``                       — the same URL without ``If-None-Match`` (the body cache);
+* ``DSD references=all 200``             — ``/sdmx/rest/datastructure/IDAC/DSD_IDAC_CORE/1.0?references=all``
+  (body cache after the first request).
+
+Load client: ``wrk`` when installed (``apt-get install -y wrk``), else a bounded Python client
+(threads, one ``http.client`` keep-alive connection each, bounded by time and by request count).  The
+client shares the 2 cores with the server, so absolute figures are low; the ratio to ``hello`` is
+the figure that matters.  Goal: cached structure answers ≥ 50% of hello throughput.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.runner import Result  # noqa: E402
+
+CODELIST = "/sdmx/rest/codelist/SDMX/CL_SEX"
+DSD_ALL = "/sdmx/rest/datastructure/IDAC/DSD_IDAC_CORE/1.0?references=all"
+MAX_REQUESTS = 200_000
+
+
+def make_app() -> Any:
+    """The WSGI application gunicorn serves: the product plus ``/hello``."""
+    from api import create_app
+
+    product = create_app({"seed_content": False, "log_level": "WARNING"})
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO") == "/hello":
+            start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "13")])
+            return [b"Hello, world!"]
+        return product(environ, start_response)
+
+    return app
+
+
+def _free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return int(port)
+
+
+def _seed(instance: Path) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "IDAC_INSTANCE_PATH": str(instance),
+        "IDAC_DATABASE_URL": f"sqlite:///{instance / 'r.db'}",
+        "IDAC_SECRET_KEY": "bench",
+        "IDAC_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    code = "from api import create_app; a = create_app({'seed_content': True}); a.extensions['idac.db'].dispose()"
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=str(ROOT), timeout=300)  # noqa: S603
+    return env
+
+
+def _wait(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/hello")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+def _python_load(
+    port: int, path: str, headers: dict[str, str], seconds: float, conns: int
+) -> dict[str, float]:
+    """Bounded load: ``conns`` threads, each one keep-alive connection, until time or count runs out."""
+    latencies: list[list[float]] = [[] for _ in range(conns)]
+    statuses: set[int] = set()
+    stop = time.perf_counter() + seconds
+    budget = MAX_REQUESTS // conns
+
+    def worker(i: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        mine = latencies[i]
+        for _ in range(budget):
+            t0 = time.perf_counter()
+            if t0 > stop:
+                break
+            conn.request("GET", path, headers=headers)
+            resp = conn.getresponse()
+            resp.read()
+            statuses.add(resp.status)
+            mine.append(time.perf_counter() - t0)
+        conn.close()
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(conns)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    allv = sorted(v for lst in latencies for v in lst)
+    n = len(allv)
+    return {
+        "rps": n / wall,
+        "p50_ms": allv[n // 2] * 1e3,
+        "p99_ms": allv[min(n - 1, int(n * 0.99))] * 1e3,
+        "requests": n,
+        "statuses": sorted(statuses),
+    }  # type: ignore[dict-item]
+
+
+def _wrk_load(
+    port: int, path: str, headers: dict[str, str], seconds: float, conns: int
+) -> dict[str, float]:
+    args = ["wrk", "-t2", f"-c{conns}", f"-d{max(1, int(seconds))}s", "--latency"]
+    for k, v in headers.items():
+        args += ["-H", f"{k}: {v}"]
+    out = subprocess.run(
+        [*args, f"http://127.0.0.1:{port}{path}"],
+        capture_output=True,
+        text=True,  # noqa: S603
+        check=True,
+        timeout=seconds + 60,
+    ).stdout
+
+    def ms(label: str) -> float:
+        m = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\b", out, re.M)
+        if not m:
+            return float("nan")
+        return float(m[1]) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[m[2]]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {
+        "rps": rps,
+        "p50_ms": ms("50"),
+        "p99_ms": ms("99"),
+        "non_2xx_3xx": int(non2xx[1]) if non2xx else 0,
+    }
+
+
+def run(quick: bool, seconds: float | None = None, conns: int = 8) -> list[Result]:
+    """Start gunicorn, load each scenario, stop gunicorn."""
+    seconds = seconds or (3.0 if quick else 10.0)
+    use_wrk = shutil.which("wrk") is not None
+    load = _wrk_load if use_wrk else _python_load
+    client = "wrk" if use_wrk else "python client"
+    port = _free_port()
+    with tempfile.TemporaryDirectory(prefix="idac-bench-http-") as tmp:
+        env = _seed(Path(tmp))
+        proc = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "benchmarks.http_load:make_app()",
+            ],
+            env=env,
+            cwd=str(ROOT),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            _wait(port)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            for path in (CODELIST, DSD_ALL):  # warm both workers' caches
+                for _ in range(4):
+                    conn.request("GET", path)
+                    resp = conn.getresponse()
+                    resp.read()
+                    assert resp.status == 200, (path, resp.status)
+            conn.request("GET", CODELIST)
+            resp = conn.getresponse()
+            resp.read()
+            etag = resp.getheader("ETag") or ""
+            conn.request("GET", CODELIST, headers={"If-None-Match": etag})
+            r304 = conn.getresponse()
+            r304.read()
+            assert r304.status == 304, r304.status
+            conn.close()
+            scenarios = [
+                ("hello", "/hello", {}),
+                ("codelist 304 (If-None-Match)", CODELIST, {"If-None-Match": etag}),
+                ("codelist 200 (body cache)", CODELIST, {}),
+                ("DSD references=all 200", DSD_ALL, {}),
+            ]
+            figures = {
+                name: load(port, path, headers, seconds, conns) for name, path, headers in scenarios
+            }
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    hello = figures["hello"]["rps"]
+    out = [
+        Result.rate(
+            "http: hello (gunicorn -w 2, baseline)",
+            hello,
+            "req/s",
+            note=f"p50 {figures['hello']['p50_ms']:.1f} ms, p99 {figures['hello']['p99_ms']:.1f} ms, "
+            f"{client}, {conns} connections, {seconds:g} s",
+        )
+    ]
+    for name, _p, _h in scenarios[1:]:
+        f = figures[name]
+        out.append(
+            Result.rate(
+                f"http: {name}",
+                f["rps"],
+                "req/s",
+                hello,
+                "hello",
+                goal_ratio=0.5,
+                note=f"p50 {f['p50_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms"
+                + (f", non-2xx/3xx {f['non_2xx_3xx']}" if f.get("non_2xx_3xx") else ""),
+            )
+        )
+    return out
+
+
+def main() -> None:
+    """Command line."""
+    from benchmarks.runner import table
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--seconds", type=float, default=None)
+    ap.add_argument("--connections", type=int, default=8)
+    args = ap.parse_args()
+    results = run(args.quick, args.seconds, args.connections)
+    print(table(results))
+    for r in results:
+        if r.note:
+            print(f"  {r.name}: {r.note}")
+
+
+if __name__ == "__main__":
+    main()
