@@ -189,6 +189,15 @@ CATALOGUE: dict[str, Rule] = {
             "Use la estructura del flujo de datos al que informa.",
         ),
         _r(
+            "VAL-106",
+            WARNING,
+            "Structure named with the wrong type",
+            "Data set {dataset} refers to {found}; no such artefact exists, but {expected} has the same "
+            "identity and was used. Name it with its own type.",
+            "El conjunto de datos {dataset} hace referencia a {found}; ese artefacto no existe, pero "
+            "{expected} tiene la misma identidad y se utilizó. Nómbrelo con su propio tipo.",
+        ),
+        _r(
             "VAL-103",
             WARNING,
             "No observations",

@@ -16,7 +16,7 @@ from registry.validation.findings import CATALOGUE, Finding
 class MessageCheck(Check):
     """Structure references and empty messages."""
 
-    codes = ("VAL-102", "VAL-103")
+    codes = ("VAL-102", "VAL-103", "VAL-106")
 
     def start(self, ctx: Context) -> Iterator[Finding]:
         self.ctx = ctx
@@ -47,6 +47,17 @@ class MessageCheck(Check):
             and ds.structure_ref is not None
             and not self._matches(ds.structure_ref)
         ):
+            ref = ds.structure_ref
+            same_identity = next(
+                (a for a in self.accepted if (a.agency, a.id, a.version) == (ref.agency, ref.id, ref.version)), None
+            )
+            if same_identity is not None:
+                # E.g. SDMX-CSV with STRUCTURE=dataflow but the id of a DSD (seen in real BIS files):
+                # the identity is unambiguous, so read it leniently and say how to write it.
+                yield Finding.make(
+                    CATALOGUE["VAL-106"], dataset=ds.index, found=str(ref), expected=str(same_identity)
+                )
+                return
             yield Finding.make(
                 CATALOGUE["VAL-102"],
                 dataset=ds.index,
