@@ -20,8 +20,9 @@ disclosure prevents), one aggregate row containing it is withdrawn — the one w
 then the smallest region — and the audit repeats.  Withdrawn aggregates are stored with
 ``CONF_STATUS=S`` (suppressed by the receiver) and the data API never shows their value to the public.
 
-**Conservative choices.**  A suppressed cell whose true value is 0 is treated as *known* (a zero
-partner gives no protection: ``s + 0`` reveals ``s``).  Aggregates below the coverage threshold or
+**Conservative choices.**  A suppressed cell whose true value is 0 protects nothing inside an
+aggregate (``s + 0`` reveals ``s``): it is left out of the aggregate equations, while it stays an
+unknown of the national margins, as the national disclosure treated it.  Aggregates below the coverage threshold or
 suppressed later by the data API's own primary/secondary rules only remove equations, so assuming
 them published is safe.  Above ``MAX_UNKNOWNS`` unknowns the audit falls back to withdrawing every
 aggregate with a suppressed contributor.  Interval (non-negativity) attacks are not audited, as in
@@ -75,7 +76,8 @@ def national_equations(
         for rel in relations:
             i = rel.position
             members = {rel.total, *rel.parts, *rel.optional}
-            for other in sorted({c[:i] + c[i + 1:] for c in coords if c[i] in members}):
+            for other in sorted({c[:i] + c[i + 1 :] for c in coords if c[i] in members}):
+
                 def at(code: str, other: tuple[str, ...] = other, i: int = i) -> tuple[str, ...]:
                     return other[:i] + (code,) + other[i:]
 
@@ -91,15 +93,21 @@ def audit(
     targets: set[Cell],
     unknown_absent: set[Cell],
     national: list[list[Cell]],
+    zero_hidden: set[Cell] | None = None,
 ) -> set[Hashable]:
     """Ids of the rows to withdraw so that no target (suppressed national cell) is determined.
 
     ``targets``: suppressed national cells with a non-zero value; ``unknown_absent``: cells a margin
-    needs but that are absent or empty (unknown to the reader, nothing to protect).
+    needs but that are absent or empty (unknown to the reader, nothing to protect); ``zero_hidden``:
+    suppressed cells whose true value is 0 — unknowns of the margins (as the national disclosure saw
+    them), but left out of the aggregate rows, where they would protect nothing.
     """
+    zero_hidden = zero_hidden or set()
+    if zero_hidden:
+        rows = [AggregateRow(r.id, r.contributors - zero_hidden, r.region_size) for r in rows]
     if not targets or not any(r.contributors & targets for r in rows):
         return set()
-    unknown = targets | unknown_absent
+    unknown = targets | unknown_absent | zero_hidden
     if len(unknown) > MAX_UNKNOWNS:
         return {r.id for r in rows if r.contributors & targets}
     baseline = _determined(national, [], unknown, targets)
@@ -110,10 +118,18 @@ def audit(
         if not found:
             return withdrawn
         target = min(found)
-        candidates = [r for r in live if target in r.contributors]
+        # The rows holding the cell itself; else (it is determined through a margin) the rows holding
+        # any determined cell; else any row with an unknown.
+        candidates = (
+            [r for r in live if target in r.contributors]
+            or [r for r in live if r.contributors & found]
+            or [r for r in live if r.contributors & unknown]
+        )
         if not candidates:  # cannot happen: without rows it was in the baseline
             return withdrawn
-        worst = min(candidates, key=lambda r: (len(r.contributors & unknown), r.region_size, str(r.id)))
+        worst = min(
+            candidates, key=lambda r: (len(r.contributors & unknown), r.region_size, str(r.id))
+        )
         withdrawn.add(worst.id)
         live = [r for r in live if r.id != worst.id]
 

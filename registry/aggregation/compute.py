@@ -133,11 +133,21 @@ def _cell(s: StoredSeries, o: StoredObs, area: str) -> MemberCell:
 
     mult = number(attr("UNIT_MULT"))
     return MemberCell(
-        area=area, key=s.key, period=o.time_period, value=number(o.value), unit=attr("UNIT_MEASURE"),
-        unit_mult=int(mult) if mult is not None else 0, numer=number(attr("NUMER_VALUE")),
-        denom=number(attr("DENOM_VALUE")), obs_status=o.obs_status or attr("OBS_STATUS"),
-        nature=attr("NATURE"), time_detail=attr("TIME_DETAIL"), source_type=attr("SOURCE_TYPE"),
-        provider=o.provider, submission_id=o.submission_id, loaded_at=o.loaded_at,
+        area=area,
+        key=s.key,
+        period=o.time_period,
+        value=number(o.value),
+        unit=attr("UNIT_MEASURE"),
+        unit_mult=int(mult) if mult is not None else 0,
+        numer=number(attr("NUMER_VALUE")),
+        denom=number(attr("DENOM_VALUE")),
+        obs_status=o.obs_status or attr("OBS_STATUS"),
+        nature=attr("NATURE"),
+        time_detail=attr("TIME_DETAIL"),
+        source_type=attr("SOURCE_TYPE"),
+        provider=o.provider,
+        submission_id=o.submission_id,
+        loaded_at=o.loaded_at,
     )
 
 
@@ -151,8 +161,13 @@ def national_tables(
 ) -> list[Table]:
     """The national tables of one indicator, with each cell's public suppression status."""
     now = as_of or utcnow()
-    rows = fetch_series(session, ctx.source_key, ctx.key_dims,
-                        [indicator_pattern(ctx.key_dims, indicator)], as_of=as_of)
+    rows = fetch_series(
+        session,
+        ctx.source_key,
+        ctx.key_dims,
+        [indicator_pattern(ctx.key_dims, indicator)],
+        as_of=as_of,
+    )
     disclosure = Disclosure(ctx.policy, Audience.public(), ctx.key_dims, now=now)
     pending: dict[int, tuple[MemberCell, StoredObs, StoredObs]] = {}
 
@@ -213,16 +228,23 @@ class RecomputeResult:
         return {k: getattr(self, k) for k in self.__slots__}  # type: ignore[attr-defined]
 
 
-def _series_attrs(aggs: Sequence[Aggregate], source_key: str) -> dict[tuple[str, ...], dict[str, str]]:
+def _series_attrs(
+    aggs: Sequence[Aggregate], source_key: str
+) -> dict[tuple[str, ...], dict[str, str]]:
     out: dict[tuple[str, ...], dict[str, str]] = {}
     sources: dict[tuple[str, ...], set[str]] = {}
     for a in aggs:
         if not a.stored:
             continue
-        sources.setdefault(a.key, set()).update(c.source_type for c in a.contributors if c.source_type)
-        out[a.key] = {"UNIT_MEASURE": a.unit, "UNIT_MULT": "0",
-                      "COMPILING_ORG": "IDAC SDMX registry (computed)",
-                      "COMMENT_TS": f"Regional aggregate computed by the service from {source_key}"}
+        sources.setdefault(a.key, set()).update(
+            c.source_type for c in a.contributors if c.source_type
+        )
+        out[a.key] = {
+            "UNIT_MEASURE": a.unit,
+            "UNIT_MULT": "0",
+            "COMPILING_ORG": "IDAC SDMX registry (computed)",
+            "COMMENT_TS": f"Regional aggregate computed by the service from {source_key}",
+        }
     for key, attrs in out.items():
         found = sources.get(key, set())
         attrs["SOURCE_TYPE"] = next(iter(found)) if len(found) == 1 else "OTHER"
@@ -231,16 +253,22 @@ def _series_attrs(aggs: Sequence[Aggregate], source_key: str) -> dict[tuple[str,
 
 def _indicators(session: Session, flow_key: str, pos: int) -> set[str]:
     found: set[str] = set()
-    for (skey,) in session.execute(select(DataSeries.series_key).where(DataSeries.dataflow == flow_key)):
+    for (skey,) in session.execute(
+        select(DataSeries.series_key).where(DataSeries.dataflow == flow_key)
+    ):
         parts = skey.split(".")
         if len(parts) > pos:
             found.add(parts[pos])
     return found
 
 
-def _chunk(target: ResolvedStructure, target_key: str,
-           rows: Iterable[tuple[tuple[str, ...], str, str | None, dict[str, str], dict[str, str]]],
-           key_dims: Sequence[str], action: str) -> DataChunk:
+def _chunk(
+    target: ResolvedStructure,
+    target_key: str,
+    rows: Iterable[tuple[tuple[str, ...], str, str | None, dict[str, str], dict[str, str]]],
+    key_dims: Sequence[str],
+    action: str,
+) -> DataChunk:
     ds = DataSetInfo(flow_ref(target_key), target, action=action)
     chunk = DataChunk(ds)
     series: dict[tuple[str, ...], Series] = {}
@@ -270,10 +298,15 @@ def store_aggregates(
     ser_attrs = _series_attrs(aggs, ctx.source_key)
     new: dict[tuple[tuple[str, ...], str], tuple[str, dict[str, str]]] = {
         (a.key, a.period): (format_number(a.value), a.obs_attrs)
-        for a in aggs if a.stored and a.value is not None
+        for a in aggs
+        if a.stored and a.value is not None
     }
-    current: dict[tuple[tuple[str, ...], str], tuple[str | None, dict[str, str], dict[str, str]]] = {}
-    for s in fetch_series(session, target_key, ctx.key_dims, [indicator_pattern(ctx.key_dims, indicator)]):
+    current: dict[
+        tuple[tuple[str, ...], str], tuple[str | None, dict[str, str], dict[str, str]]
+    ] = {}
+    for s in fetch_series(
+        session, target_key, ctx.key_dims, [indicator_pattern(ctx.key_dims, indicator)]
+    ):
         for o in s.observations:
             if o.provider == COMPUTED_PROVIDER:
                 current[(s.key, o.time_period)] = (o.value, o.attrs, s.attrs)
@@ -290,21 +323,45 @@ def store_aggregates(
         run.append(_new_run(session, target_key, actor, now))
     conn = session.connection()
     if changed:
-        Loader(conn, target, dataflow=target_key, submission_id=run[0], provider=COMPUTED_PROVIDER,
-               action="replace", now=now).load([_chunk(target, target_key, changed, ctx.key_dims, "Replace")])
+        Loader(
+            conn,
+            target,
+            dataflow=target_key,
+            submission_id=run[0],
+            provider=COMPUTED_PROVIDER,
+            action="replace",
+            now=now,
+        ).load([_chunk(target, target_key, changed, ctx.key_dims, "Replace")])
     if vanished:
-        Loader(conn, target, dataflow=target_key, submission_id=run[0], provider=COMPUTED_PROVIDER,
-               action="delete", now=now).load([_chunk(target, target_key, vanished, ctx.key_dims, "Delete")])
+        Loader(
+            conn,
+            target,
+            dataflow=target_key,
+            submission_id=run[0],
+            provider=COMPUTED_PROVIDER,
+            action="delete",
+            now=now,
+        ).load([_chunk(target, target_key, vanished, ctx.key_dims, "Delete")])
     return len(changed), len(vanished)
 
 
 def _new_run(session: Session, target_key: str, actor: str, now: datetime) -> str:
     run_id = "agg" + uuid.uuid4().hex[:29]
-    session.add(Submission(
-        id=run_id, dataflow=target_key, provider=COMPUTED_PROVIDER, action="replace", status="loaded",
-        format_name=RUN_FORMAT, content_hash=hashlib.sha256(run_id.encode()).hexdigest(), actor=actor,
-        created_at=now, started_at=now, finished_at=now,
-    ))
+    session.add(
+        Submission(
+            id=run_id,
+            dataflow=target_key,
+            provider=COMPUTED_PROVIDER,
+            action="replace",
+            status="loaded",
+            format_name=RUN_FORMAT,
+            content_hash=hashlib.sha256(run_id.encode()).hexdigest(),
+            actor=actor,
+            created_at=now,
+            started_at=now,
+            finished_at=now,
+        )
+    )
     session.flush()
     return run_id
 
@@ -326,8 +383,11 @@ def recompute(
         raise ValueError(f"no regional dataflow is configured for {source}")
     ctx = Context.build(session, source, settings=settings, config=config, policy=policy)
     pos = ctx.key_dims.index("INDICATOR")
-    wanted = sorted(set(indicators) if indicators is not None else
-                    _indicators(session, source, pos) | _indicators(session, target_key, pos))
+    wanted = sorted(
+        set(indicators)
+        if indicators is not None
+        else _indicators(session, source, pos) | _indicators(session, target_key, pos)
+    )
     now = utcnow()
     result = RecomputeResult(indicators=wanted)
     run: list[str] = []
@@ -337,19 +397,28 @@ def recompute(
         result.published += sum(a.status == "published" for a in aggs)
         result.suppressed += sum(a.status == "suppressed" for a in aggs)
         result.below_coverage += sum(a.status == "below_coverage" for a in aggs)
-        written, closed = store_aggregates(session, ctx, target_key, indicator, aggs, run=run,
-                                           actor=actor, now=now)
+        written, closed = store_aggregates(
+            session, ctx, target_key, indicator, aggs, run=run, actor=actor, now=now
+        )
         result.written += written
         result.closed += closed
     if run:
-        session.execute(Submission.__table__.update().where(Submission.id == run[0]).values(
-            observations_loaded=result.written + result.closed, observations_read=result.computed,
-            finished_at=utcnow()))
+        session.execute(
+            Submission.__table__.update()
+            .where(Submission.id == run[0])
+            .values(
+                observations_loaded=result.written + result.closed,
+                observations_read=result.computed,
+                finished_at=utcnow(),
+            )
+        )
         result.run_id = run[0]
     return result
 
 
-def touched_indicators(session: Session, submission_id: str, key_dims: Sequence[str]) -> set[str] | None:
+def touched_indicators(
+    session: Session, submission_id: str, key_dims: Sequence[str]
+) -> set[str] | None:
     """Indicators whose observations a submission loaded (None: a deletion, which may touch any)."""
     sub = session.get(Submission, submission_id)
     if sub is None:
@@ -357,9 +426,12 @@ def touched_indicators(session: Session, submission_id: str, key_dims: Sequence[
     if sub.action == "delete":
         return None
     pos = list(key_dims).index("INDICATOR")
-    stmt = (select(DataSeries.series_key).distinct()
-            .join(Observation, Observation.series_pk == DataSeries.pk)
-            .where(Observation.submission_id == submission_id))
+    stmt = (
+        select(DataSeries.series_key)
+        .distinct()
+        .join(Observation, Observation.series_pk == DataSeries.pk)
+        .where(Observation.submission_id == submission_id)
+    )
     return {k.split(".")[pos] for (k,) in session.execute(stmt) if len(k.split(".")) > pos}
 
 
@@ -377,8 +449,13 @@ def on_submission_loaded(db: Any, settings: Any, submission_id: str) -> Recomput
             structure = resolve_structure(session, flow_ref(sub.dataflow))
             key_dims = [d.id for d in structure.dsd.dimensions if d.kind != "time"]
             touched = touched_indicators(session, submission_id, key_dims)
-            return recompute(session, source=sub.dataflow, indicators=touched, settings=settings,
-                             actor=f"aggregation after {submission_id}")
+            return recompute(
+                session,
+                source=sub.dataflow,
+                indicators=touched,
+                settings=settings,
+                actor=f"aggregation after {submission_id}",
+            )
     except Exception:
         log.exception("regional aggregates were not recomputed after submission %s", submission_id)
         return None

@@ -48,7 +48,12 @@ from registry.aggregation.hierarchy import Region
 
 COUNT_UNITS: frozenset[str] = frozenset({"PS", "NUMBER", "MOV"})
 #: Rate units and the factor applied to Σ NUMER_VALUE / Σ DENOM_VALUE.
-RATE_SCALE: dict[str, float] = {"PCNT": 100.0, "PER1000": 1000.0, "PER100000": 100000.0, "RATIO": 1.0}
+RATE_SCALE: dict[str, float] = {
+    "PCNT": 100.0,
+    "PER1000": 1000.0,
+    "PER100000": 100000.0,
+    "RATIO": 1.0,
+}
 COMPUTED_PROVIDER = "computed"
 
 #: child population of an area for a period (``YYYY-MM-DD`` start/end), or None when unknown.
@@ -126,7 +131,11 @@ class Aggregate:
     @property
     def coverage(self) -> float:
         """The coverage used for AGG_COVERAGE and the threshold."""
-        return self.coverage_population if self.coverage_population is not None else self.coverage_members
+        return (
+            self.coverage_population
+            if self.coverage_population is not None
+            else self.coverage_members
+        )
 
     @property
     def stored(self) -> bool:
@@ -188,16 +197,32 @@ def aggregate_one(
         if unit is None or c.unit is None:
             excluded.append((c.area, "no UNIT_MEASURE"))
         elif c.unit != unit:
-            excluded.append((c.area, f"UNIT_MEASURE {c.unit} differs from the regional unit {unit}"))
+            excluded.append(
+                (c.area, f"UNIT_MEASURE {c.unit} differs from the regional unit {unit}")
+            )
         elif unit in RATE_SCALE and (c.numer is None or c.denom is None or c.denom <= 0):
-            excluded.append((c.area, "a rate without NUMER_VALUE and DENOM_VALUE cannot be aggregated "
-                                     "(rates are never averaged)"))
+            excluded.append(
+                (
+                    c.area,
+                    "a rate without NUMER_VALUE and DENOM_VALUE cannot be aggregated "
+                    "(rates are never averaged)",
+                )
+            )
         elif unit not in RATE_SCALE and unit not in COUNT_UNITS:
             excluded.append((c.area, f"UNIT_MEASURE {unit} is neither a count nor a rate"))
         else:
             contributors.append(c)
-    agg = Aggregate(region.code, key, period, None, unit or "", "below_coverage", members,
-                    contributors, excluded)
+    agg = Aggregate(
+        region.code,
+        key,
+        period,
+        None,
+        unit or "",
+        "below_coverage",
+        members,
+        contributors,
+        excluded,
+    )
     if not contributors:
         return agg
     assert unit is not None
@@ -206,14 +231,16 @@ def aggregate_one(
         agg.denom = sum(c.denom or 0.0 for c in contributors)
         agg.value = RATE_SCALE[unit] * agg.numer / agg.denom if agg.denom else None
     else:
-        agg.value = sum((c.value or 0.0) * 10.0 ** c.unit_mult for c in contributors)
+        agg.value = sum((c.value or 0.0) * 10.0**c.unit_mult for c in contributors)
     agg.coverage_members = 100.0 * len(contributors) / len(members)
     if config.population is not None:
         pops = {m: config.population(m, start, end) for m in members}
         if all(p is not None and p >= 0 for p in pops.values()):
             total = sum(p or 0.0 for p in pops.values())
             if total > 0:
-                agg.coverage_population = 100.0 * sum(pops[c.area] or 0.0 for c in contributors) / total
+                agg.coverage_population = (
+                    100.0 * sum(pops[c.area] or 0.0 for c in contributors) / total
+                )
     if agg.value is not None and agg.coverage + 1e-9 >= config.min_coverage:
         agg.status = "published"
     agg.obs_attrs = _obs_attrs(agg)
@@ -224,11 +251,16 @@ def _obs_attrs(agg: Aggregate) -> dict[str, str]:
     contributors = agg.contributors
     imputed = any(c.imputed for c in contributors)
     status = "E" if imputed else (_precedence((c.obs_status for c in contributors), "P") or "A")
-    attrs = {"OBS_STATUS": status, "CONF_STATUS": "F", "AGG_COVERAGE": format(round(agg.coverage, 1), "g")}
+    attrs = {
+        "OBS_STATUS": status,
+        "CONF_STATUS": "F",
+        "AGG_COVERAGE": format(round(agg.coverage, 1), "g"),
+    }
     if imputed:
         attrs["NATURE"] = "E"
-    notes = [f"Coverage: {len(contributors)} of {len(agg.members)} members "
-             f"({agg.coverage_members:.1f}%)"]
+    notes = [
+        f"Coverage: {len(contributors)} of {len(agg.members)} members ({agg.coverage_members:.1f}%)"
+    ]
     if agg.coverage_population is not None:
         notes[0] += f"; {agg.coverage_population:.1f}% of the child population"
     notes.append("contributors: " + ", ".join(sorted(c.area for c in contributors)))
@@ -274,8 +306,11 @@ class KeyLayout:
     def split(self, key: Sequence[str]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
         """(area, margin coordinate, rest of the key)."""
         fixed = {self.area_pos, *self.margin_pos}
-        return (key[self.area_pos], tuple(key[p] for p in self.margin_pos),
-                tuple(v for n, v in enumerate(key) if n not in fixed))
+        return (
+            key[self.area_pos],
+            tuple(key[p] for p in self.margin_pos),
+            tuple(v for n, v in enumerate(key) if n not in fixed),
+        )
 
     def join(self, area: str, coord: tuple[str, ...], rest: tuple[str, ...]) -> tuple[str, ...]:
         """The full key of (area, coordinate, rest)."""
@@ -306,20 +341,31 @@ def aggregate_table(
     out: list[Aggregate] = []
     for region in regions:
         for coord in sorted(by_coord):
-            agg = aggregate_one(region, layout.join(region.code, coord, table.rest), table.period,
-                                table.start, table.end, by_coord[coord], config)
+            agg = aggregate_one(
+                region,
+                layout.join(region.code, coord, table.rest),
+                table.period,
+                table.start,
+                table.end,
+                by_coord[coord],
+                config,
+            )
             if agg is not None:
                 out.append(agg)
     _audit(table, out, layout, relations)
     return out
 
 
-def _audit(table: Table, aggs: list[Aggregate], layout: KeyLayout,
-           relations: Sequence[MarginRelation]) -> None:
+def _audit(
+    table: Table, aggs: list[Aggregate], layout: KeyLayout, relations: Sequence[MarginRelation]
+) -> None:
     published = [a for a in aggs if a.status == "published"]
     if not published:
         return
-    targets = {c for c, cell in table.cells.items() if cell.suppressed and (cell.value or 0.0) != 0.0}
+    targets = {
+        c for c, cell in table.cells.items() if cell.suppressed and (cell.value or 0.0) != 0.0
+    }
+    zeros = {c for c, cell in table.cells.items() if cell.suppressed and (cell.value or 0.0) == 0.0}
     is_count = all(a.unit in COUNT_UNITS for a in published)
     national = national_equations(table.cells, relations) if is_count else []
     valued = {c for c, cell in table.cells.items() if cell.value is not None}
@@ -328,9 +374,13 @@ def _audit(table: Table, aggs: list[Aggregate], layout: KeyLayout,
     ids: dict[Hashable, Aggregate] = {}
     for n, a in enumerate(published):
         coord = layout.split(a.key)[1]
-        rows.append(AggregateRow(n, frozenset((c.area, coord) for c in a.contributors), len(a.members)))
+        rows.append(
+            AggregateRow(n, frozenset((c.area, coord) for c in a.contributors), len(a.members))
+        )
         ids[n] = a
-    for rid in audit(rows=rows, targets=targets, unknown_absent=absent, national=national):
+    for rid in audit(
+        rows=rows, targets=targets, unknown_absent=absent, national=national, zero_hidden=zeros
+    ):
         agg = ids[rid]
         agg.status = "suppressed"
         agg.obs_attrs["CONF_STATUS"] = "S"

@@ -37,8 +37,15 @@ AREA_HCLS: tuple[Ref, ...] = (
 )
 #: Regions aggregated by default (WORLD excluded, see the module docstring).
 DEFAULT_REGIONS: tuple[str, ...] = (
-    "UNSDG_CENTRALAMR", "UNSDG_SOUTHAMR", "UNSDG_CARIBBEAN", "UNSDG_LAC", "UNSDG_NORTHERNAMR",
-    "UNSDG_AMERICAS", "UNICEF_LAC", "UNICEF_LACRO", "IDAC_LA6",
+    "UNSDG_CENTRALAMR",
+    "UNSDG_SOUTHAMR",
+    "UNSDG_CARIBBEAN",
+    "UNSDG_LAC",
+    "UNSDG_NORTHERNAMR",
+    "UNSDG_AMERICAS",
+    "UNICEF_LAC",
+    "UNICEF_LACRO",
+    "IDAC_LA6",
 )
 
 
@@ -93,7 +100,9 @@ def regions_of_hierarchy(hierarchy: Hierarchy, hcl_id: str) -> dict[str, Region]
             seen: dict[str, Member] = {}
             for m in members:
                 seen.setdefault(m.code, m)
-            out[code] = Region(code, f"{hcl_id}.{hierarchy.id}", tuple(sorted(seen.values(), key=lambda m: m.code)))
+            out[code] = Region(
+                code, f"{hcl_id}.{hierarchy.id}", tuple(sorted(seen.values(), key=lambda m: m.code))
+            )
     return out
 
 
@@ -105,8 +114,11 @@ def load_regions(session: Session, hcls: Sequence[Ref] = AREA_HCLS) -> dict[str,
             hcl = store.resolve(session, ref)
         except NotFound:
             continue
-        hierarchies = hcl.hierarchies if isinstance(hcl, HierarchicalCodelist) else (
-            [hcl] if isinstance(hcl, Hierarchy) else [])
+        hierarchies = (
+            hcl.hierarchies
+            if isinstance(hcl, HierarchicalCodelist)
+            else ([hcl] if isinstance(hcl, Hierarchy) else [])
+        )
         for h in hierarchies:
             for code, region in regions_of_hierarchy(h, ref.id).items():
                 out.setdefault(code, region)

@@ -47,7 +47,12 @@ from registry.harmonisation.maps import CompiledMap, check_value_band
 from registry.sdmx.model import Codelist, DataStructure
 from registry.sdmx.refs import Ref
 
-RATE_SCALE: dict[str, float] = {"PCNT": 100.0, "PER1000": 1000.0, "PER100000": 100000.0, "RATIO": 1.0}
+RATE_SCALE: dict[str, float] = {
+    "PCNT": 100.0,
+    "PER1000": 1000.0,
+    "PER100000": 100000.0,
+    "RATIO": 1.0,
+}
 _OBS_STATUS_ORDER = ("E", "P", "U", "B")
 _CONF_ORDER = ("N", "C", "E", "D", "S")
 _EXAMPLES = 20
@@ -133,7 +138,9 @@ def rate_indicators(target: DataStructure, codelists: Mapping[Ref, Codelist]) ->
     for item in cl.items if cl is not None else ():
         for a in item.annotations:
             text = next(iter(a.text.values()), a.title or "")
-            if (a.type == "STOCK_FLOW" and text == "RATE") or (a.type == "UNIT" and text in RATE_SCALE):
+            if (a.type == "STOCK_FLOW" and text == "RATE") or (
+                a.type == "UNIT" and text in RATE_SCALE
+            ):
                 out.add(item.id)
     return frozenset(out)
 
@@ -157,9 +164,12 @@ class Harmoniser:
         time = dsd.time_dimension
         self.time_id = time.id if time is not None else "TIME_PERIOD"
         self.measure_id = dsd.primary_measure.id if dsd.primary_measure else "OBS_VALUE"
-        self.obs_attrs = frozenset(a.id for a in dsd.attributes if a.relationship.kind == "observation")
+        self.obs_attrs = frozenset(
+            a.id for a in dsd.attributes if a.relationship.kind == "observation"
+        )
         self.target_ids = frozenset(
-            [*self.key_dims, self.time_id, self.measure_id, *(a.id for a in dsd.attributes)])
+            [*self.key_dims, self.time_id, self.measure_id, *(a.id for a in dsd.attributes)]
+        )
         s_time = source_dsd.time_dimension if source_dsd is not None else None
         self.source_time = s_time.id if s_time is not None else "TIME_PERIOD"
         s_measure = source_dsd.primary_measure if source_dsd is not None else None
@@ -201,8 +211,11 @@ class Harmoniser:
             if targets is None:
                 label = f"{'+'.join(rule.sources)}={'+'.join(vals)}"
                 self.report.unmapped[label] = self.report.unmapped.get(label, 0) + 1
-                targets = vals if len(vals) == len(rule.targets) else tuple(
-                    "+".join(vals) for _ in rule.targets)
+                targets = (
+                    vals
+                    if len(vals) == len(rule.targets)
+                    else tuple("+".join(vals) for _ in rule.targets)
+                )
             elif found is not None and found[1]:
                 for t_comp, t_val in zip(rule.targets, targets, strict=True):
                     for s_val in vals:
@@ -256,8 +269,9 @@ class Harmoniser:
             self._one(chunk.dataset, o, out.observations)
         for s in chunk.empty_series:
             rec, _combo = self.map_record({**chunk.dataset.attrs, **s.attrs, **s.key})
-            out.empty_series.append(self._series_of(
-                {d: rec.get(d, "") for d in self.key_dims}, self._series_attrs(rec)))
+            out.empty_series.append(
+                self._series_of({d: rec.get(d, "") for d in self.key_dims}, self._series_attrs(rec))
+            )
         self.report.emitted += len(out.observations)
         return out
 
@@ -271,19 +285,38 @@ class Harmoniser:
         if mapped is None:
             ref = self.target.dataflow.ref if self.target.dataflow else self.target.dsd.ref
             attrs = {k: v for k, v in ds.attrs.items() if k in self.target_ids}
-            mapped = DataSetInfo(ref, self.target, ds.action, self.time_id, attrs, ds.provider,
-                                 ds.valid_from, ds.valid_to, ds.reporting_begin, ds.reporting_end, ds.index)
+            mapped = DataSetInfo(
+                ref,
+                self.target,
+                ds.action,
+                self.time_id,
+                attrs,
+                ds.provider,
+                ds.valid_from,
+                ds.valid_to,
+                ds.reporting_begin,
+                ds.reporting_end,
+                ds.index,
+            )
             self._datasets = {id(ds): mapped}
         return mapped
 
     def _national(self, o: Obs) -> str:
-        key = ".".join({**o.series.key, **{k: v for k, v in o.dims.items() if k != self.source_time}}.values())
+        key = ".".join(
+            {**o.series.key, **{k: v for k, v in o.dims.items() if k != self.source_time}}.values()
+        )
         period = o.dims.get(self.source_time) or o.series.key.get(self.source_time, "")
         return f"{key} {period}".strip()
 
     def _series_attrs(self, rec: Mapping[str, str]) -> dict[str, str]:
-        return {a: v for a, v in rec.items() if a in self.target_ids and a not in self.obs_attrs
-                and a not in self.key_dims and a not in (self.time_id, self.measure_id)}
+        return {
+            a: v
+            for a, v in rec.items()
+            if a in self.target_ids
+            and a not in self.obs_attrs
+            and a not in self.key_dims
+            and a not in (self.time_id, self.measure_id)
+        }
 
     def _series_of(self, key: dict[str, str], attrs: dict[str, str]) -> Series:
         ck = (tuple(key.values()), tuple(sorted(attrs.items())))
@@ -297,8 +330,16 @@ class Harmoniser:
             self._series.move_to_end(ck)
         return s
 
-    def _emit(self, key: tuple[str, ...], period: str, value: str | None, attrs: dict[str, str],
-              ser_attrs: dict[str, str], national: tuple[str, ...], line: int | None) -> MappedObs:
+    def _emit(
+        self,
+        key: tuple[str, ...],
+        period: str,
+        value: str | None,
+        attrs: dict[str, str],
+        ser_attrs: dict[str, str],
+        national: tuple[str, ...],
+        line: int | None,
+    ) -> MappedObs:
         series = self._series_of(dict(zip(self.key_dims, key, strict=True)), ser_attrs)
         return MappedObs(series, {self.time_id: period}, value, attrs, line, None, None, national)
 
@@ -323,7 +364,8 @@ class Harmoniser:
         if name in pend.parts:
             raise Unprocessable(
                 f"National observations {pend.parts[name].national} and {national} both map to "
-                f"IDAC {'.'.join(key)} {period} through the same national codes: duplicate data.")
+                f"IDAC {'.'.join(key)} {period} through the same national codes: duplicate data."
+            )
         pend.parts[name] = part
         if pend.expected is not None and set(pend.parts) >= pend.expected:
             self._pending.pop((key, period), None)
@@ -340,13 +382,17 @@ class Harmoniser:
         national = tuple(p.national for p in parts)
         if len(parts) == 1:
             p = parts[0]
-            return self._emit(pend.key, pend.period, p.value, p.attrs, p.series_attrs, national, p.line)
+            return self._emit(
+                pend.key, pend.period, p.value, p.attrs, p.series_attrs, national, p.line
+            )
         self.report.summed += 1
         ser_attrs = _agree([p.series_attrs for p in parts])
         attrs = _agree([p.attrs for p in parts])
         statuses = [p.attrs.get("OBS_STATUS") for p in parts]
         status = next((s for s in _OBS_STATUS_ORDER if s in statuses), statuses[0])
-        conf = next((c for c in _CONF_ORDER if c in (p.attrs.get("CONF_STATUS") for p in parts)), None)
+        conf = next(
+            (c for c in _CONF_ORDER if c in (p.attrs.get("CONF_STATUS") for p in parts)), None
+        )
         if status is not None:
             attrs["OBS_STATUS"] = status
         if conf is not None:
@@ -355,7 +401,9 @@ class Harmoniser:
             attrs["CONF_STATUS"] = "F"
         missing = next((p for p in parts if _number(p.value) is None), None)
         unit = ser_attrs.get("UNIT_MEASURE") or parts[0].series_attrs.get("UNIT_MEASURE")
-        indicator = pend.key[self.key_dims.index("INDICATOR")] if "INDICATOR" in self.key_dims else None
+        indicator = (
+            pend.key[self.key_dims.index("INDICATOR")] if "INDICATOR" in self.key_dims else None
+        )
         numers = [_number(p.attrs.get("NUMER_VALUE")) for p in parts]
         denoms = [_number(p.attrs.get("DENOM_VALUE")) for p in parts]
         if unit in RATE_SCALE or indicator in self.rates:
@@ -364,7 +412,8 @@ class Harmoniser:
                     f"IDAC {'.'.join(pend.key)} {pend.period} would be the sum of {len(parts)} national "
                     f"rates or percentages ({', '.join(national)}); rates are never summed and the parts "
                     "lack NUMER_VALUE/DENOM_VALUE to recompute it. Map these national codes one-to-one "
-                    "or send numerators and denominators.")
+                    "or send numerators and denominators."
+                )
             n, d = sum(x or 0.0 for x in numers), sum(x or 0.0 for x in denoms)
             value = _fmt(RATE_SCALE.get(unit or "", 100.0) * n / d)
             attrs["NUMER_VALUE"], attrs["DENOM_VALUE"] = _fmt(n), _fmt(d)
@@ -377,8 +426,13 @@ class Harmoniser:
             if len(mults) == 1:
                 value = _fmt(sum(_number(p.value) or 0.0 for p in parts))
             else:
-                value = _fmt(sum((_number(p.value) or 0.0) * 10.0 ** int(_number(
-                    p.series_attrs.get("UNIT_MULT", "0")) or 0) for p in parts))
+                value = _fmt(
+                    sum(
+                        (_number(p.value) or 0.0)
+                        * 10.0 ** int(_number(p.series_attrs.get("UNIT_MULT", "0")) or 0)
+                        for p in parts
+                    )
+                )
                 ser_attrs["UNIT_MULT"] = "0"
             if None not in numers and None not in denoms:
                 attrs["NUMER_VALUE"] = _fmt(sum(x or 0.0 for x in numers))
@@ -398,10 +452,15 @@ class Harmoniser:
         db = self._spill_db()
         rows = []
         for (key, period), pend in self._pending.items():
-            body = {"key": list(key), "period": period,
-                    "expected": sorted(pend.expected) if pend.expected is not None else None,
-                    "parts": {n: [p.value, p.attrs, p.series_attrs, p.national, p.line]
-                              for n, p in pend.parts.items()}}
+            body = {
+                "key": list(key),
+                "period": period,
+                "expected": sorted(pend.expected) if pend.expected is not None else None,
+                "parts": {
+                    n: [p.value, p.attrs, p.series_attrs, p.national, p.line]
+                    for n, p in pend.parts.items()
+                },
+            }
             rows.append(("\x1f".join(key) + "\x1e" + period, json.dumps(body)))
         db.executemany("INSERT OR REPLACE INTO pending VALUES (?, ?)", rows)
         self.report.spilled += len(rows)
@@ -423,8 +482,10 @@ class Harmoniser:
             if pend.expected is not None and not set(pend.parts) >= pend.expected:
                 self.report.incomplete += 1
                 missing = sorted(pend.expected - set(pend.parts))
-                self.report.note(f"IDAC {'.'.join(pend.key)} {pend.period}: national parts missing "
-                                 f"({', '.join(missing)}); not emitted")
+                self.report.note(
+                    f"IDAC {'.'.join(pend.key)} {pend.period}: national parts missing "
+                    f"({', '.join(missing)}); not emitted"
+                )
                 return
             out.observations.append(self._combine(pend))
 

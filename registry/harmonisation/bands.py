@@ -96,7 +96,9 @@ def _fmt(band: Band) -> str:
 
 def containing(band: Band, targets: Mapping[str, Band]) -> list[str]:
     """Target codes whose band contains ``band``, narrowest first."""
-    found = [(t[1] - t[0], code) for code, t in targets.items() if t[0] <= band[0] and band[1] <= t[1]]
+    found = [
+        (t[1] - t[0], code) for code, t in targets.items() if t[0] <= band[0] and band[1] <= t[1]
+    ]
     return [code for _w, code in sorted(found)]
 
 
@@ -116,11 +118,15 @@ def check_band(source: str, band: Band | None, target: str, targets: Mapping[str
     overlapped = sorted(
         (t, code) for code, t in targets.items() if t[0] <= band[1] and band[0] <= t[1]
     )
-    parts = ", ".join(f"{code} ({_fmt(t)})" for t, code in overlapped if not (
-        t[0] <= band[0] and band[1] <= t[1]))
+    parts = ", ".join(
+        f"{code} ({_fmt(t)})" for t, code in overlapped if not (t[0] <= band[0] and band[1] <= t[1])
+    )
     cover = containing(band, targets)
-    advice = (f" Map it to a code that contains it instead: {', '.join(cover[:3])}." if cover else
-              " No IDAC age code contains it, so these data cannot be harmonised by age.")
+    advice = (
+        f" Map it to a code that contains it instead: {', '.join(cover[:3])}."
+        if cover
+        else " No IDAC age code contains it, so these data cannot be harmonised by age."
+    )
     raise BandRefused(
         f"National age band {source!r} ({_fmt(band)}) does not fit in {target} ({_fmt(tband)}): "
         f"harmonising it would split it across {parts or target}, and the split is not in the data."

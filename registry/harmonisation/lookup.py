@@ -38,15 +38,29 @@ from registry.structures.resolve import codelists_for, resolve_structure
 
 
 def _same(a: Ref | None, b: Ref | None) -> bool:
-    return a is not None and b is not None and (a.type, a.agency, a.id) == (b.type, b.agency, b.id) and (
-        a.version == b.version or "latest" in (a.version, b.version) or "~" in (a.version, b.version))
+    return (
+        a is not None
+        and b is not None
+        and (a.type, a.agency, a.id) == (b.type, b.agency, b.id)
+        and (
+            a.version == b.version
+            or "latest" in (a.version, b.version)
+            or "~" in (a.version, b.version)
+        )
+    )
 
 
-def _source_codelists(session: Session, dsd: DataStructure | None, rms: Iterable[RepresentationMap]) -> dict[Ref, Codelist]:
+def _source_codelists(
+    session: Session, dsd: DataStructure | None, rms: Iterable[RepresentationMap]
+) -> dict[Ref, Codelist]:
     out: dict[Ref, Codelist] = dict(codelists_for(session, dsd)) if dsd is not None else {}
     for rm in rms:
         for ref in (*rm.sources, *rm.targets):
-            if ref is not None and ref.type is ArtefactType.CODELIST and ref.maintainable not in out:
+            if (
+                ref is not None
+                and ref.type is ArtefactType.CODELIST
+                and ref.maintainable not in out
+            ):
                 try:
                     cl = store.get(session, ref.maintainable)
                 except NotFound:
@@ -56,13 +70,21 @@ def _source_codelists(session: Session, dsd: DataStructure | None, rms: Iterable
     return out
 
 
-def compiled_map_for(session: Session, source: Ref, target: ResolvedStructure) -> tuple[CompiledMap, DataStructure | None] | None:
+def compiled_map_for(
+    session: Session, source: Ref, target: ResolvedStructure
+) -> tuple[CompiledMap, DataStructure | None] | None:
     """The compiled stored map from ``source`` to ``target`` (and the national DSD), or None."""
-    targets = [r for r in (target.dataflow.ref if target.dataflow else None, target.dsd.ref) if r is not None]
+    targets = [
+        r
+        for r in (target.dataflow.ref if target.dataflow else None, target.dsd.ref)
+        if r is not None
+    ]
     try:
         national = resolve_structure(session, source)
         source_dsd: DataStructure | None = national.dsd
-        sources = [r for r in (national.dataflow.ref if national.dataflow else None, national.dsd.ref)]
+        sources = [
+            r for r in (national.dataflow.ref if national.dataflow else None, national.dsd.ref)
+        ]
     except NotFound:
         source_dsd, sources = None, [source]
     for stored in store.find(session, [ArtefactType.STRUCTURE_MAP]):
@@ -76,19 +98,28 @@ def compiled_map_for(session: Session, source: Ref, target: ResolvedStructure) -
                     try:
                         rm = store.resolve(session, cm.representation_map.maintainable)
                     except NotFound as exc:
-                        raise MapInvalid(f"{sm.ref} uses {cm.representation_map}, which is not in the registry") from exc
+                        raise MapInvalid(
+                            f"{sm.ref} uses {cm.representation_map}, which is not in the registry"
+                        ) from exc
                     if isinstance(rm, RepresentationMap):
                         rms[cm.representation_map.maintainable] = rm
-            codelists = {**_source_codelists(session, source_dsd, rms.values()),
-                         **codelists_for(session, target.dsd)}
+            codelists = {
+                **_source_codelists(session, source_dsd, rms.values()),
+                **codelists_for(session, target.dsd),
+            }
             return compile_structure_map(sm, rms, target.dsd, codelists), source_dsd
     for stored in store.find(session, [ArtefactType.STRUCTURE_SET]):
         ss = stored.artefact
         if not isinstance(ss, StructureSet) or not ss.codelist_maps:
             continue
         related = ss.related_structures
-        if any(_same(r, s) for r in related for s in sources) and any(_same(r, t) for r in related for t in targets):
-            codelists = {**_source_codelists(session, source_dsd, []), **codelists_for(session, target.dsd)}
+        if any(_same(r, s) for r in related for s in sources) and any(
+            _same(r, t) for r in related for t in targets
+        ):
+            codelists = {
+                **_source_codelists(session, source_dsd, []),
+                **codelists_for(session, target.dsd),
+            }
             for clm in ss.codelist_maps:
                 try:
                     cl = store.get(session, clm.source.maintainable)
@@ -106,7 +137,9 @@ def harmoniser_for(session: Session, source: Ref, target: ResolvedStructure) -> 
     if found is None:
         return None
     compiled, source_dsd = found
-    return Harmoniser(compiled, target, source_dsd=source_dsd, codelists=codelists_for(session, target.dsd))
+    return Harmoniser(
+        compiled, target, source_dsd=source_dsd, codelists=codelists_for(session, target.dsd)
+    )
 
 
 def _is_target(ref: Ref | None, target: ResolvedStructure) -> bool:
@@ -118,7 +151,9 @@ def _is_target(ref: Ref | None, target: ResolvedStructure) -> bool:
     return False
 
 
-def harmonise(session: Session, chunks: Iterable[DataChunk], target: ResolvedStructure) -> Iterator[DataChunk]:
+def harmonise(
+    session: Session, chunks: Iterable[DataChunk], target: ResolvedStructure
+) -> Iterator[DataChunk]:
     """Chunks in ``target``: national data sets mapped through their stored map, others untouched."""
     current: Harmoniser | None = None
     current_ds: object = None
@@ -136,8 +171,10 @@ def harmonise(session: Session, chunks: Iterable[DataChunk], target: ResolvedStr
             current = harmoniser_for(session, ref, target)
             if current is None:
                 name = target.dataflow.ref if target.dataflow else target.dsd.ref
-                raise MapInvalid(f"The data set is in {ref}, not in {name}, and the registry holds no "
-                                 "structure map between them.")
+                raise MapInvalid(
+                    f"The data set is in {ref}, not in {name}, and the registry holds no "
+                    "structure map between them."
+                )
         assert current is not None
         yield current.feed(chunk)
     if current is not None:

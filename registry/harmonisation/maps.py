@@ -26,7 +26,7 @@ values matched by expressions are checked the first time they are met.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from registry.errors import Unprocessable
@@ -66,14 +66,17 @@ class ValueLookup:
 
     literal: dict[tuple[str, ...], list[_Entry]] = field(default_factory=dict)
     regex: list[tuple[tuple[re.Pattern[str] | None, ...], tuple[str, ...], _Entry]] = field(
-        default_factory=list)
+        default_factory=list
+    )
 
     def lookup(self, values: tuple[str, ...], start: str | None) -> tuple[str, ...] | None:
         """Target values for the source values at a period start (None: unmapped)."""
         found = self.match(values, start)
         return found[0] if found is not None else None
 
-    def match(self, values: tuple[str, ...], start: str | None) -> tuple[tuple[str, ...], bool] | None:
+    def match(
+        self, values: tuple[str, ...], start: str | None
+    ) -> tuple[tuple[str, ...], bool] | None:
         """(target values, matched by an expression) for the source values at a period start."""
         for entry in self.literal.get(values, ()):
             if entry.valid(start):
@@ -81,8 +84,10 @@ class ValueLookup:
         for patterns, literals, entry in self.regex:
             if not entry.valid(start):
                 continue
-            if all((p.fullmatch(v) is not None) if p is not None else v == lit
-                   for p, lit, v in zip(patterns, literals, values, strict=True)):
+            if all(
+                (p.fullmatch(v) is not None) if p is not None else v == lit
+                for p, lit, v in zip(patterns, literals, values, strict=True)
+            ):
                 return entry.targets, True
         return None
 
@@ -93,8 +98,11 @@ class ValueLookup:
         *one* part (``~`` + the targets): expressions recognise spellings of one national value, they
         do not aggregate (two spellings of one cell in a file are duplicate data).
         """
-        out = {"+".join(src) for src, entries in self.literal.items()
-               if any(e.valid(start) and e.targets == targets for e in entries)}
+        out = {
+            "+".join(src)
+            for src, entries in self.literal.items()
+            if any(e.valid(start) and e.targets == targets for e in entries)
+        }
         if any(e.valid(start) and e.targets == targets for _p, _l, e in self.regex):
             out.add("~" + "+".join(targets))
         return out
@@ -148,13 +156,17 @@ def _compile_rep(rm: RepresentationMap) -> ValueLookup:
     lookup = ValueLookup()
     for m in rm.mappings:
         if len(m.source) != len(rm.sources) or len(m.target) != len(rm.targets):
-            raise MapInvalid(f"{rm.ref}: a mapping has {len(m.source)} source and {len(m.target)} "
-                             f"target values for {len(rm.sources)} sources and {len(rm.targets)} targets")
+            raise MapInvalid(
+                f"{rm.ref}: a mapping has {len(m.source)} source and {len(m.target)} "
+                f"target values for {len(rm.sources)} sources and {len(rm.targets)} targets"
+            )
         entry = _Entry(tuple(m.target), m.valid_from, m.valid_to)
         flags = list(m.source_is_regex) + [False] * (len(m.source) - len(m.source_is_regex))
         if any(flags):
             try:
-                patterns = tuple(re.compile(v) if f else None for v, f in zip(m.source, flags, strict=True))
+                patterns = tuple(
+                    re.compile(v) if f else None for v, f in zip(m.source, flags, strict=True)
+                )
             except re.error as exc:
                 raise MapInvalid(f"{rm.ref}: bad regular expression in {m.source}: {exc}") from exc
             lookup.regex.append((patterns, tuple(m.source), entry))
@@ -163,7 +175,9 @@ def _compile_rep(rm: RepresentationMap) -> ValueLookup:
     return lookup
 
 
-def _age_targets(target_dsd: DataStructure, codelists: Mapping[Ref, Codelist]) -> dict[str, dict[str, bands.Band]]:
+def _age_targets(
+    target_dsd: DataStructure, codelists: Mapping[Ref, Codelist]
+) -> dict[str, dict[str, bands.Band]]:
     out = {}
     for comp in (*target_dsd.dimensions, *target_dsd.attributes):
         rep = comp.local_representation
@@ -187,14 +201,19 @@ def compile_structure_map(
     for cm in sm.component_maps:
         rules.append(_rule(cm, rep_maps, codelists, source_bands))
     fixed = {f.component: f.value for f in sm.fixed_values if f.role == "target"}
-    compiled = CompiledMap(sm.source, sm.target, rules, fixed, _age_targets(target_dsd, codelists),
-                           source_bands)
+    compiled = CompiledMap(
+        sm.source, sm.target, rules, fixed, _age_targets(target_dsd, codelists), source_bands
+    )
     check_age_rules(compiled)
     return compiled
 
 
-def _rule(cm: ComponentMap, rep_maps: Mapping[Ref, RepresentationMap],
-          codelists: Mapping[Ref, Codelist], source_bands: dict[str, dict[str, bands.Band]]) -> Rule:
+def _rule(
+    cm: ComponentMap,
+    rep_maps: Mapping[Ref, RepresentationMap],
+    codelists: Mapping[Ref, Codelist],
+    source_bands: dict[str, dict[str, bands.Band]],
+) -> Rule:
     if cm.representation_map is None:
         if len(cm.source) != len(cm.target):
             raise MapInvalid(f"component map {cm.source} -> {cm.target} needs a representation map")
@@ -203,8 +222,10 @@ def _rule(cm: ComponentMap, rep_maps: Mapping[Ref, RepresentationMap],
     if rm is None:
         raise MapInvalid(f"representation map {cm.representation_map} is not available")
     if len(rm.sources) != len(cm.source) or len(rm.targets) != len(cm.target):
-        raise MapInvalid(f"{rm.ref} maps {len(rm.sources)} to {len(rm.targets)} values but the component "
-                         f"map {cm.source} -> {cm.target} has {len(cm.source)} and {len(cm.target)}")
+        raise MapInvalid(
+            f"{rm.ref} maps {len(rm.sources)} to {len(rm.targets)} values but the component "
+            f"map {cm.source} -> {cm.target} has {len(cm.source)} and {len(cm.target)}"
+        )
     for comp, src in zip(cm.source, rm.sources, strict=True):
         cl = codelists.get(src.maintainable) if src is not None else None
         if cl is not None:
@@ -221,13 +242,17 @@ def compile_structure_set(
     source_dsd: DataStructure | None = None,
 ) -> CompiledMap:
     """Compile a 2.1 StructureSet's codelist maps (see the module docstring)."""
+
     def enumerated(dsd: DataStructure | None, cl: Ref) -> str | None:
         if dsd is None:
             return None
         for comp in (*dsd.dimensions, *dsd.attributes):
             rep = comp.local_representation
-            if rep is not None and rep.enumeration is not None and (
-                    rep.enumeration.agency, rep.enumeration.id) == (cl.agency, cl.id):
+            if (
+                rep is not None
+                and rep.enumeration is not None
+                and (rep.enumeration.agency, rep.enumeration.id) == (cl.agency, cl.id)
+            ):
                 return comp.id
         return None
 
@@ -236,7 +261,9 @@ def compile_structure_set(
     for clm in ss.codelist_maps:
         target = enumerated(target_dsd, clm.target)
         if target is None:
-            raise MapInvalid(f"{ss.ref}: no component of {target_dsd.ref} is enumerated by {clm.target}")
+            raise MapInvalid(
+                f"{ss.ref}: no component of {target_dsd.ref} is enumerated by {clm.target}"
+            )
         source = enumerated(source_dsd, clm.source) or target
         lookup = ValueLookup()
         for src, tgt in clm.code_maps:
@@ -246,7 +273,9 @@ def compile_structure_set(
         if cl is not None and bands.codelist_bands(cl):
             source_bands[source] = bands.codelist_bands(cl)
     source = next((r for r in ss.related_structures if r != target_dsd.ref), None)
-    compiled = CompiledMap(source, target_dsd.ref, rules, {}, _age_targets(target_dsd, codelists), source_bands)
+    compiled = CompiledMap(
+        source, target_dsd.ref, rules, {}, _age_targets(target_dsd, codelists), source_bands
+    )
     check_age_rules(compiled)
     return compiled
 
@@ -280,8 +309,8 @@ def check_value_band(compiled: CompiledMap, component: str, source: str, target:
     tbands = compiled.age_targets.get(component)
     if tbands is None:
         return
-    rule_sources = [r.sources[0] for r in compiled.rules if component in r.targets and len(r.sources) == 1]
+    rule_sources = [
+        r.sources[0] for r in compiled.rules if component in r.targets and len(r.sources) == 1
+    ]
     known = compiled.source_bands.get(rule_sources[0], {}) if rule_sources else {}
     bands.check_band(source, known.get(source) or bands.band_of_code(source), target, tbands)
-
-

@@ -53,14 +53,17 @@ def test_national_file_becomes_valid_idac_data(db: Any, seeded: Any) -> None:
         assert cells[("_T", "Y0T17")].value == "390"
         y0t4 = cells[("F", "Y0T4")]
         assert isinstance(y0t4, MappedObs)
-        assert sorted(national_key_of(y0t4)) == ["A.PA.REFUGIADOS.M.E00_02.TOTAL 2024",
-                                                 "A.PA.REFUGIADOS.M.E03_04.TOTAL 2024"]
+        assert sorted(national_key_of(y0t4)) == [
+            "A.PA.REFUGIADOS.M.E00_02.TOTAL 2024",
+            "A.PA.REFUGIADOS.M.E03_04.TOTAL 2024",
+        ]
         assert y0t4.idac_key == "A.PAN.IDAC_STK_REF.F.Y0T4._T.ORIGIN._T._Z._T 2024"
         assert y0t4.series.attrs["UNIT_MEASURE"] == "PS"
         assert y0t4.attrs["TIME_DETAIL"] == "2024-12-31"
         rules = rules_for(resolved.structure, seeded.extensions["idac.settings"].content_path)
-        report = Validator(resolved.structure, resolved.codelists, rules, ValidationOptions()).validate(
-            iter(chunks))
+        report = Validator(
+            resolved.structure, resolved.codelists, rules, ValidationOptions()
+        ).validate(iter(chunks))
         assert report.valid, [f.message for f in report.findings][:5]
 
 
@@ -71,8 +74,14 @@ def test_round_trip_to_the_regional_aggregate(db: Any) -> None:
         chunks, resolved = mapped_chunks(session)
         from registry.store.base import utcnow
 
-        Loader(session.connection(), resolved.structure, dataflow=CORE, submission_id=None,
-               provider="PAN_SNM", now=utcnow()).load(chunks)
+        Loader(
+            session.connection(),
+            resolved.structure,
+            dataflow=CORE,
+            submission_id=None,
+            provider="PAN_SNM",
+            now=utcnow(),
+        ).load(chunks)
         # Two more members of IDAC_LA6 report in the IDAC structure directly.
         load(session, [(key("MEX", age="Y0T4"), "2024", "300", {})], provider="MEX_INM")
         load(session, [(key("COL", age="Y0T4"), "2024", "165", {})], provider="COL_MIGRACION")
@@ -80,9 +89,16 @@ def test_round_trip_to_the_regional_aggregate(db: Any) -> None:
         recompute(session, config=AggregationConfig(min_coverage=50.0))
     with db.transaction() as session:
         stored = {s.key: s for s in fetch_series(session, REGIONAL, KEY_DIMS, None)}
-        la6 = stored[("A", "IDAC_LA6", "IDAC_STK_REF", "_T", "Y0T4", "_T", "ORIGIN", "_T", "_Z", "_T")]
+        la6 = stored[
+            ("A", "IDAC_LA6", "IDAC_STK_REF", "_T", "Y0T4", "_T", "ORIGIN", "_T", "_Z", "_T")
+        ]
         (o,) = la6.observations
-        assert o.value == "600"  # PAN 135 (= 40 + 30 + 38 + 27 from national bands) + MEX 300 + COL 165
+        assert (
+            o.value == "600"
+        )  # PAN 135 (= 40 + 30 + 38 + 27 from national bands) + MEX 300 + COL 165
         assert o.attrs["AGG_COVERAGE"] == "50"
         assert o.attrs["CONF_STATUS"] == "F"
-        assert o.attrs["TIME_DETAIL"] == "2024-12-31" or "reference dates differ" in o.attrs["COMMENT_OBS"]
+        assert (
+            o.attrs["TIME_DETAIL"] == "2024-12-31"
+            or "reference dates differ" in o.attrs["COMMENT_OBS"]
+        )

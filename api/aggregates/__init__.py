@@ -1,0 +1,1 @@
+"""Regional aggregates: explanation, recomputation and region expansion (``blueprint.register``)."""
