@@ -46,6 +46,12 @@ from registry.validation import ValidationOptions, Validator, load_rules
 from registry.validation.findings import CATALOGUE, Finding
 from registry.validation.report import Report
 from registry.validation.rules import RuleSet
+from registry.aggregation.compute import on_submission_loaded
+from registry.harmonisation.lookup import harmonise
+from registry.structures.resolve import resolve_structure
+
+#: Maps a stream of chunks into the target structure (harmonisation of national data).
+ChunkTransform = Callable[[Iterator[DataChunk]], Iterator[DataChunk]]
 
 log = logging.getLogger("idac.submissions")
 
@@ -140,8 +146,15 @@ def validate_file(
     rules: RuleSet | None = None,
     action: str = "replace",
     progress: Progress | None = None,
+    target: ResolvedStructure | None = None,
+    transform: ChunkTransform | None = None,
 ) -> Validation:
-    """Validate one stored data file (see the module docstring).  Never raises for bad input."""
+    """Validate one stored data file (see the module docstring).  Never raises for bad input.
+
+    ``target`` fixes the structure validated against (a provider may submit in its national
+    structure: the reader then reads it with ``resolve`` and ``transform`` maps the chunks into
+    ``target`` before validation).
+    """
     format_name: str | None = None
     structure: ResolvedStructure | None = None
     try:
@@ -157,7 +170,9 @@ def validate_file(
 
             chunks: Iterator[DataChunk] = reader.read(stream, resolver)
             first = next(chunks, None)
-            if resolved:
+            if target is not None:
+                structure = target
+            elif resolved:
                 structure = resolved[0]
             elif default is not None:
                 structure = default()
@@ -166,7 +181,10 @@ def validate_file(
             the_rules = rules if rules is not None else rules_for(structure, content_path)
             validator = Validator(structure, codelists(structure), the_rules,
                                   validation_options(action, the_rules))
-            report = validator.validate(chain([first] if first is not None else [], chunks), progress=progress)
+            stream_chunks: Iterator[DataChunk] = chain([first] if first is not None else [], chunks)
+            if transform is not None:
+                stream_chunks = transform(stream_chunks)
+            report = validator.validate(stream_chunks, progress=progress)
     except IdacError as exc:
         label = ""
         if structure is not None:
@@ -191,12 +209,15 @@ def load_file(
     embargo_until: datetime | None = None,
     skip: Any = None,
     progress: Progress | None = None,
+    resolve: StructureResolver | None = None,
+    transform: ChunkTransform | None = None,
 ) -> LoadStats:
     """Read the stored file again and load it through ``conn`` (the caller commits or rolls back)."""
     with open_data(path, max_size) as (stream, _head, reader):
         loader = Loader(conn, structure, dataflow=dataflow, submission_id=submission_id, provider=provider,
                         action=action, embargo_until=embargo_until, now=utcnow(), progress=progress)
-        return loader.load(reader.read(stream, lambda _ref: structure), skip)
+        chunks = reader.read(stream, resolve or (lambda _ref: structure))
+        return loader.load(transform(chunks) if transform is not None else chunks, skip)
 
 
 # --- one submission --------------------------------------------------------------------------------
@@ -248,9 +269,14 @@ def process_submission(db: Database, settings: Settings, sub_id: str, monitor: M
         _set(db, sub_id, status="rejected", report=report.to_dict("en"), error=exc.message, finished_at=utcnow())
         return "rejected"
     monitor.phase("validating")
-    result = validate_file(path, lambda _ref: resolved.structure, lambda _st: resolved.codelists,
-                           max_size=settings.max_decompressed_bytes, content_path=settings.content_path,
-                           action=row.action, progress=monitor.progress)
+    with db.sessions() as map_session:
+        # The session stays open while the chunks stream: national data sets are read in their own
+        # structure and mapped into the IDAC one through the stored structure map.
+        resolve, transform = _national_path(map_session, resolved.structure)
+        result = validate_file(path, resolve, lambda _st: resolved.codelists,
+                               max_size=settings.max_decompressed_bytes, content_path=settings.content_path,
+                               action=row.action, progress=monitor.progress, target=resolved.structure,
+                               transform=transform)
     report = result.report
     body = report.to_dict("en")
     if report.rejected and result.structure is not None and not is_unusable(report):
@@ -264,12 +290,13 @@ def process_submission(db: Database, settings: Settings, sub_id: str, monitor: M
         return "rejected"
     monitor.phase("loading")
     try:
-        with db.transaction() as session:
+        with db.transaction() as session, db.sessions() as map_session:
+            resolve, transform = _national_path(map_session, resolved.structure)
             stats = load_file(session.connection(), path, resolved.structure,
                               max_size=settings.max_decompressed_bytes, dataflow=resolved.dataflow_key,
                               submission_id=sub_id, provider=row.provider, action=row.action,
                               embargo_until=row.embargo_until, skip=report.rejected if not report.valid else None,
-                              progress=monitor.loaded)
+                              progress=monitor.loaded, resolve=resolve, transform=transform)
             session.execute(update(Submission).where(Submission.id == sub_id).values(
                 status="loaded", observations_loaded=stats.total, finished_at=utcnow(), heartbeat_at=utcnow()))
     except Exception as exc:
@@ -279,7 +306,28 @@ def process_submission(db: Database, settings: Settings, sub_id: str, monitor: M
              error=f"Loading failed; nothing was loaded and the previous data are unchanged ({message[:500]})")
         return "failed"
     log.info("submission %s loaded: %d observations in %.2fs", sub_id, stats.total, time.perf_counter() - started)
+    # Regional aggregates that include this provider's country are recomputed (own transaction;
+    # failures are logged, never raised: the national load stands on its own).
+    on_submission_loaded(db, settings, sub_id)
     return "loaded"
+
+
+def _national_path(session: Any, target: ResolvedStructure) -> tuple[StructureResolver, ChunkTransform]:
+    """The reader's resolver and the chunk transform for data that may be in a national structure."""
+    own = [a.ref for a in (target.dsd, target.dataflow, target.provision_agreement) if a is not None]
+
+    def resolve(ref: Ref | None) -> ResolvedStructure:
+        if ref is None or any((o.agency, o.id) == (ref.agency, ref.id) for o in own):
+            return target
+        try:
+            return resolve_structure(session, ref)
+        except IdacError:
+            return target  # unknown: read with the target structure; the validator names the mismatch
+
+    def transform(chunks: Iterator[DataChunk]) -> Iterator[DataChunk]:
+        return harmonise(session, chunks, target)
+
+    return resolve, transform
 
 
 def _write_rejected(settings: Settings, path: Path, report: Report, structure: ResolvedStructure,
