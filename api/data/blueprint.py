@@ -1,19 +1,22 @@
-"""SDMX-REST data and availability queries, v1.5 (``/sdmx/rest/data``, ``/sdmx/rest/availableconstraint``)
-and v2 (``/sdmx/v2/data``, ``/sdmx/v2/availability``), plus ``/api/observations/lineage``.
+"""SDMX-REST data and availability queries, v1.5 (``/sdmx/rest/data``,
+``/sdmx/rest/availableconstraint``) and v2 (``/sdmx/v2/data``, ``/sdmx/v2/availability``), plus
+``/api/observations/lineage``.
 
 * Path segments may be left off from the end (defaults: key ``all``/``*``, every provider, every
   component), as the TCK's short URLs do.
 * **Empty results** (SDMX-REST §2.6): v1 data answers 404 (SDMX 100 "No results found"); v2 data
-  answers 204 No Content, which the v2 specification prefers ("an empty result should give 204").  An
-  unknown dataflow is 404 in both.  Availability always answers with a constraint: when nothing matches,
-  its cube region is empty and ``obs_count`` is 0 (the TCK accepts empty cube regions, and "nothing is
-  available for this selection" is the answer to an availability question, not an error).
+  answers 204 No Content, which the v2 specification prefers ("an empty result should give 204"). An
+  unknown dataflow is 404 in both.  Availability always answers with a constraint: when nothing
+  matches, its cube region is empty and ``obs_count`` is 0 (the TCK accepts empty cube regions, and
+  "nothing is available for this selection" is the answer to an availability question, not an
+  error).
 * **Streaming.**  The first series is computed inside the request (so errors and empty results still
   get proper statuses); the rest is streamed with ``stream_with_context`` through the chosen writer,
   gzip-compressed on the fly when the client accepts it.
 * **Caching.**  The ETag covers the data version of the flow (latest finished submission and latest
-  released embargo), the structure generation, the representation, the audience and the URL; ``If-None-Match`` /
-  ``If-Modified-Since`` (lenient ISO 8601, as the TCK sends it) answer 304 without running the query.
+  released embargo), the structure generation, the representation, the audience and the URL;
+  ``If-None-Match`` / ``If-Modified-Since`` (lenient ISO 8601, as the TCK sends it) answer 304
+  without running the query.
 * **Audience.**  ``current_audience()`` asks the app's ``idac.audience_resolver`` (installed by the
   authentication layer, or by tests); without one every request is public.
 """
@@ -72,7 +75,8 @@ bp = Blueprint("data", __name__)
 _GZIP_LEVEL = 5
 
 
-# --- context -------------------------------------------------------------------------------------------
+# --- context
+# -------------------------------------------------------------------------------------------
 
 
 def current_audience() -> Audience:
@@ -127,7 +131,8 @@ def _one_flow(found: list[Dataflow], what: str) -> Dataflow:
         raise NotFound(f"No dataflow matches {what}")
     if len({f.ref for f in found}) > 1:
         raise NotImplementedFeature(
-            f"{what} matches {len(found)} dataflows; answers spanning several dataflows are not implemented: "
+            f"{what} matches {len(found)} dataflows; answers spanning several dataflows are not "
+            "implemented: "
             "name one dataflow (agency, id and version)"
         )
     return found[0]
@@ -212,7 +217,8 @@ def _same(ref: Ref, other: Ref) -> bool:
     )
 
 
-# --- data version, caching, streaming ----------------------------------------------------------------------
+# --- data version, caching, streaming
+# ----------------------------------------------------------------------
 
 
 def _data_version(session: Session, flow_key: str, now: datetime) -> tuple[str, datetime | None]:
@@ -306,7 +312,8 @@ def _data_answer(
         header={"id": "IDAC" + etag.strip('"')[:16], "sender": "IDAC"},
     )
     # The stream reads through its own session: the request's session ends with the request (Flask
-    # tears the app context down when the view returns), while the server-side cursor must live until
+    # tears the app context down when the view returns), while the server-side cursor must live
+    # until
     # the last row is written.  ``_stream`` closes it when the body is done or the client goes away.
     stream_session = database().sessions()
     try:
@@ -321,9 +328,14 @@ def _data_answer(
             return Response(status=204, headers=headers)
         raise NotFound(f"No data for this query in {ctx.flow_key}")
     dataset = DataSetInfo(
-        None, ctx.structure, action="Information", dimension_at_observation=query.dimension_at_observation
+        None,
+        ctx.structure,
+        action="Information",
+        dimension_at_observation=query.dimension_at_observation,
     )
-    pieces = _stream(stream_session, writer.write(ctx.structure, dataset, chain([first], series), options))
+    pieces = _stream(
+        stream_session, writer.write(ctx.structure, dataset, chain([first], series), options)
+    )
     if "gzip" in request.headers.get("Accept-Encoding", "").lower():
         pieces = _gzip(pieces)
         headers["Content-Encoding"] = "gzip"
@@ -332,7 +344,8 @@ def _data_answer(
     return resp
 
 
-# --- routes: data ------------------------------------------------------------------------------------------
+# --- routes: data
+# ------------------------------------------------------------------------------------------
 
 
 @bp.get("/sdmx/rest/data/<flow_ref>")
@@ -371,7 +384,8 @@ def v2_data(
     return _data_answer(session, ctx, query, V2_OFFER, v2=True)
 
 
-# --- routes: availability --------------------------------------------------------------------------------
+# --- routes: availability
+# --------------------------------------------------------------------------------
 
 
 def _availability_answer(
@@ -450,7 +464,8 @@ def v2_availability(
     return _availability_answer(session, ctx, query, references(request.args, v2=True), v2=True)
 
 
-# --- lineage ---------------------------------------------------------------------------------------------
+# --- lineage
+# ---------------------------------------------------------------------------------------------
 
 
 @bp.get("/api/observations/lineage")

@@ -3,8 +3,8 @@ SDMX-CSV options carried as media-type parameters, and the name lookup for label
 
 Defaults (NOTES.md §2.5): v1 answers SDMX-ML 2.1 GenericData, v2 answers SDMX-JSON 2.0.0 ("SDMX 3.0
 services default to SDMX-JSON", SDMX-REST ``doc/tips.md``).  SDMX-CSV ``labels``, ``timeFormat`` and
-``keys`` may come as parameters of the Accept media type (``…data+csv;version=2.0.0;labels=both``) or as
-query parameters, which win.  Answers carry the exact media type, without those parameters.
+``keys`` may come as parameters of the Accept media type (``…data+csv;version=2.0.0;labels=both``)
+or as query parameters, which win.  Answers carry the exact media type, without those parameters.
 """
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ TIME_SERIES_TYPES = frozenset({M.GENERIC_TS_DATA_21.value, M.SS_TS_DATA_21.value
 def name_lookup(
     session: Session, structure: ResolvedStructure, langs: tuple[str, ...]
 ) -> NameLookup:
-    """``(component, code) -> name`` from the stored concept schemes and codelists, best language first."""
+    """``(component, code) -> name`` from the stored concept schemes and codelists."""
     dsd = structure.dsd
     codelists = codelists_for(session, dsd)
     schemes: dict[Ref, ConceptScheme | None] = {}

@@ -2,8 +2,9 @@
 
 Parameters outside the specification are refused with 400; standard parameters this service does not
 implement are refused with 501 (SDMX-REST: "every standard interface should exist, even if it only
-returns 501"), so nothing is silently ignored.  Extensions (non-normative, ``doc/extend.md``): ``format``,
-``provenance`` (provenance columns/annotations), and the SDMX-CSV ``labels``/``timeFormat``/``keys``.
+returns 501"), so nothing is silently ignored.  Extensions (non-normative, ``doc/extend.md``):
+``format``, ``provenance`` (provenance columns/annotations), and the SDMX-CSV
+``labels``/``timeFormat``/``keys``.
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ def check_params(args: Mapping[str, str], allowed: set[str], *, v2: bool) -> Non
             else ""
         )
         raise InvalidRequest(
-            f"Unknown query parameter(s): {', '.join(unknown)}{hint}; supported: {', '.join(sorted(allowed))}"
+            f"Unknown query parameter(s): {', '.join(unknown)}{hint}; "
+            f"supported: {', '.join(sorted(allowed))}"
         )
 
 

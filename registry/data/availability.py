@@ -1,17 +1,18 @@
-"""Data availability (SDMX-REST v1 ``/availableconstraint``, v2 ``/availability``): an *Actual* content
-constraint whose cube region lists, per dimension, the codes that have data, with the time range and
-counts (``obs_count``/``series_count`` annotations of type ``sdmx_metrics``, as the SDMX TCK expects).
+"""Data availability (SDMX-REST v1 ``/availableconstraint``, v2 ``/availability``): an *Actual*
+content constraint whose cube region lists, per dimension, the codes that have data, with the time
+range and counts (``obs_count``/``series_count`` annotations of type ``sdmx_metrics``, as the SDMX
+TCK expects).
 
-Modes (SDMX-REST v1.5 §4.6 / v2 ``doc/availability.md``): ``exact`` gives the values of the series that
-match the whole key; ``available`` gives, for each dimension, the values that could still be chosen,
-i.e. the values found in series matching the key on every *other* dimension.
+Modes (SDMX-REST v1.5 §4.6 / v2 ``doc/availability.md``): ``exact`` gives the values of the series
+that match the whole key; ``available`` gives, for each dimension, the values that could still be
+chosen, i.e. the values found in series matching the key on every *other* dimension.
 
-**Disclosure rule.**  Availability is computed from ``pipeline.published``, exactly what the data query
-would return to the same audience.  So an observation counts as existing when the public sees it, as a
-value or as a suppressed cell (``OBS_STATUS=Q``: the data answer already shows that cell exists, so
-counting it reveals nothing more); an embargoed observation, which the public does not see at all, does
-not count, and a series whose only observations are embargoed does not appear.  Counts never depend on
-suppressed values, and ``c[OBS_VALUE]`` filters see published values only.
+**Disclosure rule.**  Availability is computed from ``pipeline.published``, exactly what the data
+query would return to the same audience.  So an observation counts as existing when the public sees
+it, as a value or as a suppressed cell (``OBS_STATUS=Q``: the data answer already shows that cell
+exists, so counting it reveals nothing more); an embargoed observation, which the public does not
+see at all, does not count, and a series whose only observations are embargoed does not appear.
+Counts never depend on suppressed values, and ``c[OBS_VALUE]`` filters see published values only.
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ def compute(session: Session, ctx: DataContext, query: DataQuery) -> Availabilit
 def constraint(
     ctx: DataContext, avail: Availability, component: str | None, time_id: str | None
 ) -> ContentConstraint:
-    """The Actual content constraint describing ``avail`` (only ``component`` when one is asked for)."""
+    """The Actual content constraint describing ``avail`` (only ``component`` when asked for)."""
     flow = ctx.structure.dataflow
     owner = flow if flow is not None else ctx.structure.dsd
     comps: dict[str, ComponentValues] = {}
@@ -152,8 +153,8 @@ def constraint(
 def referenced_artefacts(
     session: Session, ctx: DataContext, avail: Availability, references: list[str]
 ) -> list[Any]:
-    """Artefacts for availability ``references``: item schemes are partial (only what has data; codes
-    keep their parents, SDMX-REST v1.5 §4.6)."""
+    """Artefacts for availability ``references``: item schemes are partial (only what has data;
+    codes keep their parents, SDMX-REST v1.5 §4.6)."""
     wanted = set(references)
     if "all" in wanted:
         wanted = {"datastructure", "dataflow", "codelist", "conceptscheme", "dataproviderscheme"}

@@ -1,51 +1,54 @@
-"""Statistical disclosure control (DOMAIN.md §6 and §7.8), enforced in this one place for every output.
+"""Statistical disclosure control (DOMAIN.md §6 and §7.8), enforced in this one place for every
+output.
 
-Every path that shows observations to somebody (data answers, availability, lineage, later aggregates
-and pages) gets them through ``Disclosure.apply``; nothing else reads values for output.
+Every path that shows observations to somebody (data answers, availability, lineage, later
+aggregates and pages) gets them through ``Disclosure.apply``; nothing else reads values for output.
 
-**Audience.**  ``Audience.public()`` (everybody, today every request), ``Audience.provider(id)`` (the
-provider sees the true values and flags of the observations *it* reported, and the public view of the
-others), ``Audience.curator()`` (sees everything).  Authentication will map a request to an audience.
+**Audience.**  ``Audience.public()`` (everybody, today every request), ``Audience.provider(id)``
+(the provider sees the true values and flags of the observations *it* reported, and the public view
+of the others), ``Audience.curator()`` (sees everything).  Authentication will map a request to an
+audience.
 
 **Primary suppression** (per observation, for the public):
 
-* an observation whose ``embargo_until`` is in the future is *invisible* (not emitted at all), but it
-  still counts as a suppressed cell for secondary suppression (else ``total - published parts`` would
-  reveal it);
+* an observation whose ``embargo_until`` is in the future is *invisible* (not emitted at all), but
+  it still counts as a suppressed cell for secondary suppression (else ``total - published parts``
+  would reveal it);
 * ``CONF_STATUS`` C, D, N, A, S or E (sender flags: confidential, secondary, not for publication,
   primary, embargoed) → emitted without ``OBS_VALUE``, ``OBS_STATUS=Q``, ``CONF_STATUS`` as sent;
-* counts (series ``UNIT_MEASURE`` in PS, NUMBER, MOV) with a value in ``1..threshold`` → suppressed with
-  ``CONF_STATUS=A``.  True zeros are published.  The threshold is ``settings.disclosure_threshold``
-  (default 4) unless the dataflow carries an annotation of type or id ``DISCLOSURE_THRESHOLD`` whose
-  title (or value, or text) is an integer;
-* survey values: ``UNWGTD_SAMPLE`` < 25 → suppressed (``OBS_STATUS=Q``, ``CONF_STATUS`` kept); 25–49 →
-  published with ``OBS_STATUS=U`` (low reliability).
+* counts (series ``UNIT_MEASURE`` in PS, NUMBER, MOV) with a value in ``1..threshold`` → suppressed
+  with ``CONF_STATUS=A``.  True zeros are published.  The threshold is
+  ``settings.disclosure_threshold`` (default 4) unless the dataflow carries an annotation of type or
+  id ``DISCLOSURE_THRESHOLD`` whose title (or value, or text) is an integer;
+* survey values: ``UNWGTD_SAMPLE`` < 25 → suppressed (``OBS_STATUS=Q``, ``CONF_STATUS`` kept); 25–49
+  → published with ``OBS_STATUS=U`` (low reliability).
 
 A suppressed cell also loses the attributes that would give its value away (bounds, numerator,
 denominator: ``REVEALING_ATTRIBUTES``).
 
-**Secondary suppression** (counts only).  The margins are the additivity rules of the IDAC rules file
-(``dsd/idac-rules.toml``: SEX F+M(+_U)=_T, the AGE partitions of Y0T17 from HCL_AGE, ACCOMPANIMENT
-UNACC+SEP=UASC and ACC+UASC(+_U)=_T, DISPL_CAUSE, URBANISATION).  A *table* is the set of series that
-share every dimension except the margin dimensions, at one period; a *relation* is one rule applied
-along one margin with the other margins fixed (``total = Σ parts``).  In a relation, the unknowns are
-its suppressed or missing members, plus its required members that are absent (absent optional parts
-are known zeros).  Whenever a relation has exactly one unknown and that unknown is suppressed, the
-suppressed value is ``total - published parts``: the service then suppresses the smallest published
-part of that relation (the total only when no part is left), ties broken by code order, with
-``CONF_STATUS=S``, and repeats until no relation leaks.  A final audit per table solves the whole system
-of relations (a suppressed cell is *determined* when its unit vector lies in the row space of the
-relations restricted to the unknowns; numpy rank test) and suppresses more while some cell is still
-determined, which catches leaks through combinations of relations in 2- and 3-way tables.  (Interval
-attacks from non-negativity are not audited.)  Decisions depend on the whole table only, never on the
-query: the fetch reads whole tables whatever the key asks for (``widen_positions``), so two queries
-cannot be combined to undo a suppression.
+**Secondary suppression** (counts only).  The margins are the additivity rules of the IDAC rules
+file (``dsd/idac-rules.toml``: SEX F+M(+_U)=_T, the AGE partitions of Y0T17 from HCL_AGE,
+ACCOMPANIMENT UNACC+SEP=UASC and ACC+UASC(+_U)=_T, DISPL_CAUSE, URBANISATION).  A *table* is the set
+of series that share every dimension except the margin dimensions, at one period; a *relation* is
+one rule applied along one margin with the other margins fixed (``total = Σ parts``).  In a
+relation, the unknowns are its suppressed or missing members, plus its required members that are
+absent (absent optional parts are known zeros).  Whenever a relation has exactly one unknown and
+that unknown is suppressed, the suppressed value is ``total - published parts``: the service then
+suppresses the smallest published part of that relation (the total only when no part is left), ties
+broken by code order, with ``CONF_STATUS=S``, and repeats until no relation leaks.  A final audit
+per table solves the whole system of relations (a suppressed cell is *determined* when its unit
+vector lies in the row space of the relations restricted to the unknowns: sparse Gauss-Jordan
+elimination, ``determined``) and suppresses more while some cell is still determined, which catches
+leaks through combinations of relations in 2- and 3-way tables.  (Interval attacks from
+non-negativity are not audited.)  Decisions depend on the whole table only, never on the query: the
+fetch reads whole tables whatever the key asks for (``widen_positions``), so two queries cannot be
+combined to undo a suppression.
 
-**Bounded memory.**  Rows arrive ordered by series key.  All series of a table share the key positions
-before the first margin dimension, so the series are buffered per *block* of that prefix (for IDAC
-CORE: one frequency × area × indicator, whatever the size of the answer), the block's tables are
-processed, and the block is emitted.  With no margin dimension in the DSD, or for the curator, series
-stream one by one.
+**Bounded memory.**  Rows arrive ordered by series key.  All series of a table share the key
+positions before the first margin dimension, so the series are buffered per *block* of that prefix
+(for IDAC CORE: one frequency × area × indicator, whatever the size of the answer), the block's
+tables are processed, and the block is emitted.  With no margin dimension in the DSD, or for the
+curator, series stream one by one.
 
 **History.**  When several versions of a cell are read (``includeHistory``, lineage), each table is
 audited at every instant at which one of its cells changed; a version is suppressed if it is
@@ -54,13 +57,18 @@ suppressed in any snapshot in which it was current.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from registry.data.fetch import StoredObs, StoredSeries
 from registry.sdmx.model import Dataflow
+
+Coord = tuple[str, ...]
+#: One instantiated relation: (coordinate, required) pairs, the total first.
+Relation_ = tuple[tuple[Coord, bool], ...]
 
 #: CONF_STATUS codes (SDMX CL_CONF_STATUS 1.2) that are never disseminated to the public.
 SUPPRESSED_CONF = frozenset({"C", "D", "N", "A", "S", "E"})
@@ -71,7 +79,8 @@ THRESHOLD_ANNOTATION = "DISCLOSURE_THRESHOLD"
 #: Reasons that are not CONF_STATUS codes.
 HIDDEN = "hidden"
 SAMPLE = "sample"
-#: The audit solves at most this many unknowns per table (larger tables keep the relation rule only).
+#: The audit solves at most this many unknowns per table (larger tables keep the relation rule
+#: only).
 MAX_AUDIT_UNKNOWNS = 400
 
 
@@ -106,7 +115,7 @@ class Audience:
         return cls("curator")
 
     def sees_true(self, obs_provider: str | None) -> bool:
-        """Whether this audience sees the true value of an observation reported by ``obs_provider``."""
+        """Whether this audience sees the true value of an observation of ``obs_provider``."""
         return self.kind == "curator" or (
             self.kind == "provider" and obs_provider == self.provider_id
         )
@@ -167,6 +176,78 @@ def threshold_for(flow: Dataflow | None, default: int) -> int:
     return default
 
 
+def determined(equations: list[dict[Coord, float]]) -> list[Coord]:
+    """Unknowns whose value a linear system fixes (the constants do not matter, only coefficients).
+
+    Sparse Gauss-Jordan elimination to reduced row echelon form: an unknown is determined exactly
+    when its pivot row holds no other unknown (the unit vector then lies in the row space).  The
+    equations of one table are few and sparse (at most six unknowns each), so this is fast in pure
+    Python.
+    """
+    pivots: dict[Coord, dict[Coord, float]] = {}
+    for eq in equations:
+        row = dict(eq)
+        for p in [v for v in row if v in pivots]:
+            factor = row.get(p, 0.0)
+            if factor:
+                for v, coef in pivots[p].items():
+                    row[v] = row.get(v, 0.0) - factor * coef
+        row = {v: c for v, c in row.items() if abs(c) > 1e-9}
+        if not row:
+            continue
+        q = min(row)
+        scale = row[q]
+        row = {v: c / scale for v, c in row.items()}
+        for other in pivots.values():
+            factor = other.get(q)
+            if factor:
+                for v, coef in row.items():
+                    other[v] = other.get(v, 0.0) - factor * coef
+                for v in [v for v, c in other.items() if abs(c) <= 1e-9]:
+                    del other[v]
+        pivots[q] = row
+    return sorted(p for p, row in pivots.items() if len(row) == 1)
+
+
+def _structural_prune(relations: list[Relation_], cells: dict[Coord, Any]) -> list[Relation_]:
+    """Drop the relations with a required member that is absent from the table and from every other
+    relation: its value is free, so the relation never pins anything down (e.g. URBANISATION
+    ``_T = U + R`` when only ``_T`` is reported).  Repeated until stable; depends on the table's shape
+    only, so it is done once per shape."""
+    while True:
+        seen: dict[Coord, int] = {}
+        for inst in relations:
+            for c, required in inst:
+                if c not in cells and required:
+                    seen[c] = seen.get(c, 0) + 1
+        kept = [
+            inst for inst in relations
+            if not any(c not in cells and required and seen[c] == 1 for c, required in inst)
+        ]
+        if len(kept) == len(relations):
+            return kept
+        relations = kept
+
+
+def _prune(rows: dict[int, list[Coord]]) -> dict[int, list[Coord]]:
+    """Drop, repeatedly, the equations holding an unknown that no other equation holds.
+
+    Such an equation can always be satisfied through its private unknown, so it tells nothing about
+    the others (typical: a relation whose parts are absent from the data).
+    """
+    rows = {n: u for n, u in rows.items() if u}
+    while True:
+        seen: dict[Coord, int] = {}
+        for unknown in rows.values():
+            for c in unknown:
+                seen[c] = seen.get(c, 0) + 1
+        private = [n for n, unknown in rows.items() if any(seen[c] == 1 for c in unknown)]
+        if not private:
+            return rows
+        for n in private:
+            del rows[n]
+
+
 def _number(text: str | None) -> float | None:
     if text is None:
         return None
@@ -190,10 +271,12 @@ class _Table:
     """The cells of one table at one period: coordinate (margin values) -> versions."""
 
     cells: dict[tuple[str, ...], list[tuple[StoredObs, bool]]] = field(default_factory=dict)
+    #: Some count cell of the table is suppressed (else there is nothing to protect).
+    suppressed: bool = False
 
 
 class Disclosure:
-    """Applies a policy for an audience to a stream of ``StoredSeries`` (mutating the observations)."""
+    """Applies a policy for an audience to a stream of ``StoredSeries`` (mutating observations)."""
 
     def __init__(
         self,
@@ -217,37 +300,46 @@ class Disclosure:
             if r.component in margins
         }
         self.block_len = min(self.margin_pos) if self.margin_pos else 0
+        self._shapes: dict[
+            tuple[tuple[Coord, ...], frozenset[Coord]],
+            tuple[list[Relation_], dict[Coord, list[int]]],
+        ] = {}
 
     @property
     def widen_positions(self) -> list[int]:
         """Key positions the fetch must not restrict (the margins), for the public."""
         return [] if self.audience.kind == "curator" else list(self.margin_pos)
 
-    # --- primary --------------------------------------------------------------------------------------
+    # --- primary
+    # --------------------------------------------------------------------------------------
 
     def _is_count(self, series: StoredSeries) -> bool:
         return series.attrs.get(self.policy.unit_attribute) in self.policy.count_units
 
     def primary(self, obs: StoredObs, series_attrs: dict[str, str], is_count: bool) -> str | None:
         """Why this observation may not be published as is (None: it may)."""
-        if obs.embargo_until is not None and obs.embargo_until > self.now:
+        embargo = obs.embargo_until
+        if embargo is not None and embargo > self.now:
             return HIDDEN
-        conf = obs.conf_status or obs.attrs.get("CONF_STATUS")
+        conf = obs.conf_status
+        if conf is None:
+            conf = obs.attrs.get("CONF_STATUS")
         if conf in SUPPRESSED_CONF:
             return conf
         if is_count:
             v = _number(obs.value)
             if v is not None and 0 < v <= self.policy.threshold:
                 return "A"
-        sample = _number(
-            obs.attrs.get(self.policy.sample_attribute)
-            or series_attrs.get(self.policy.sample_attribute)
-        )
-        if sample is not None and sample < self.policy.sample_suppress_below:
-            return SAMPLE
+        attr = self.policy.sample_attribute
+        raw = obs.attrs.get(attr) or series_attrs.get(attr)
+        if raw is not None:
+            sample = _number(raw)
+            if sample is not None and sample < self.policy.sample_suppress_below:
+                return SAMPLE
         return None
 
-    # --- entry point ----------------------------------------------------------------------------------
+    # --- entry point
+    # ----------------------------------------------------------------------------------
 
     def apply(self, series: Iterable[StoredSeries]) -> Iterator[StoredSeries]:
         """The series as the audience may see them (series left with no observation are dropped)."""
@@ -274,7 +366,8 @@ class Disclosure:
         if block:
             yield from self._block(block)
 
-    # --- secondary --------------------------------------------------------------------------------------
+    # --- secondary
+    # --------------------------------------------------------------------------------------
 
     def _block(self, block: list[StoredSeries]) -> Iterator[StoredSeries]:
         mp = self.margin_pos
@@ -285,10 +378,20 @@ class Disclosure:
             rest = tuple(v for n, v in enumerate(s.key) if n not in mp)
             coord = tuple(s.key[n] for n in mp)
             for o in s.observations:
-                decided[id(o)] = self.primary(o, s.attrs, is_count)
-                table = tables.setdefault((rest, o.time_period), _Table())
-                table.cells.setdefault(coord, []).append((o, is_count))
+                reason = decided[id(o)] = self.primary(o, s.attrs, is_count)
+                table = tables.get((rest, o.time_period))
+                if table is None:
+                    table = tables[(rest, o.time_period)] = _Table()
+                versions = table.cells.get(coord)
+                if versions is None:
+                    table.cells[coord] = [(o, is_count)]
+                else:
+                    versions.append((o, is_count))
+                if reason is not None and is_count:
+                    table.suppressed = True
         for table in tables.values():
+            if not table.suppressed:
+                continue  # nothing to protect: no suppressed count in any version
             for snapshot in self._snapshots(table):
                 cells = {
                     c: _Cell(o, _number(o.value), is_count, decided[id(o)])
@@ -328,33 +431,43 @@ class Disclosure:
                 yield snap
 
     def _relations(
-        self, cells: dict[tuple[str, ...], _Cell]
-    ) -> list[list[tuple[tuple[str, ...], bool]]]:
-        """Instantiated relations: lists of (coordinate, required) with the total first."""
-        out = []
+        self, cells: dict[Coord, _Cell]
+    ) -> tuple[list[Relation_], dict[Coord, list[int]]]:
+        """Instantiated relations of a table and, per cell, the relations it is in (cached per table
+        shape: the tables of a block usually look alike)."""
+        shape = (tuple(cells), frozenset(c for c, cell in cells.items() if not cell.count))
+        found = self._shapes.get(shape)
+        if found is not None:
+            return found
+        out: list[Relation_] = []
         for i, pos in enumerate(self.margin_pos):
             for rel in self.rel_by_pos.get(pos, ()):
                 members = (rel.total, *rel.parts, *rel.optional)
                 others = {c[:i] + c[i + 1 :] for c in cells if c[i] in members}
                 for other in sorted(others):
-
-                    def at(
-                        code: str, other: tuple[str, ...] = other, i: int = i
-                    ) -> tuple[str, ...]:
-                        return other[:i] + (code,) + other[i:]
-
-                    inst = [(at(rel.total), True)] + [(at(p), True) for p in rel.parts]
-                    inst += [(at(p), False) for p in rel.optional]
-                    present = [cells[c] for c, _r in inst if c in cells]
-                    if any(not cell.count for cell in present):
+                    inst = tuple(
+                        (other[:i] + (code,) + other[i:], required)
+                        for code, required in (
+                            (rel.total, True),
+                            *((p, True) for p in rel.parts),
+                            *((p, False) for p in rel.optional),
+                        )
+                    )
+                    if any(c in cells and not cells[c].count for c, _r in inst):
                         continue  # not additive (not a count)
                     out.append(inst)
-        return out
+        out = _structural_prune(out, cells)
+        index: dict[Coord, list[int]] = {}
+        for n, inst in enumerate(out):
+            for c, _r in inst:
+                index.setdefault(c, []).append(n)
+        if len(self._shapes) > 1000:
+            self._shapes.clear()
+        self._shapes[shape] = (out, index)
+        return out, index
 
     @staticmethod
-    def _unknowns(
-        inst: list[tuple[tuple[str, ...], bool]], cells: dict[tuple[str, ...], _Cell]
-    ) -> list[tuple[str, ...]]:
+    def _unknowns(inst: Relation_, cells: dict[Coord, _Cell]) -> list[Coord]:
         unknown = []
         for coord, required in inst:
             cell = cells.get(coord)
@@ -366,29 +479,42 @@ class Disclosure:
         return unknown
 
     @staticmethod
-    def _complement(
-        inst: list[tuple[tuple[str, ...], bool]], cells: dict[tuple[str, ...], _Cell]
-    ) -> _Cell | None:
+    def _complement(inst: Relation_, cells: dict[Coord, _Cell]) -> Coord | None:
         """The smallest published part of the relation (the total if no part is left)."""
         parts = [
-            (cells[c].value, c)
+            (abs(cells[c].value or 0.0), c)
             for c, _r in inst[1:]
             if c in cells and cells[c].reason is None and cells[c].value is not None
         ]
         if parts:
-            return cells[min(parts, key=lambda p: (abs(p[0] or 0.0), p[1]))[1]]
-        total = cells.get(inst[0][0])
-        if total is not None and total.reason is None and total.value is not None:
+            return min(parts)[1]
+        total = inst[0][0]
+        cell = cells.get(total)
+        if cell is not None and cell.reason is None and cell.value is not None:
             return total
         return None
 
-    def _secondary(self, cells: dict[tuple[str, ...], _Cell]) -> None:
+    def _secondary(self, cells: dict[Coord, _Cell]) -> None:
+        """Suppress complements until no relation, alone or combined, reveals a suppressed cell."""
         if not any(c.reason is not None and c.count for c in cells.values()):
             return
-        relations = self._relations(cells)
+        relations, index = self._relations(cells)
+        queue = deque(
+            sorted(
+                {
+                    n
+                    for c, cell in cells.items()
+                    if cell.reason is not None
+                    for n in index.get(c, ())
+                }
+            )
+        )
+        queued = set(queue)
         while True:
-            changed = False
-            for inst in relations:
+            while queue:
+                n = queue.popleft()
+                queued.discard(n)
+                inst = relations[n]
                 unknown = self._unknowns(inst, cells)
                 if (
                     len(unknown) == 1
@@ -397,74 +523,91 @@ class Disclosure:
                 ):
                     comp = self._complement(inst, cells)
                     if comp is not None:
-                        comp.reason = "S"
-                        changed = True
-            if not changed and not self._audit(relations, cells):
+                        cells[comp].reason = "S"
+                        for m in index.get(comp, ()):
+                            if m not in queued:
+                                queue.append(m)
+                                queued.add(m)
+            comp = self._audit(relations, index, cells)
+            if comp is None:
                 return
+            cells[comp].reason = "S"
+            queue.extend(m for m in index.get(comp, ()) if m not in queued)
+            queued.update(index.get(comp, ()))
 
     def _audit(
-        self,
-        relations: list[list[tuple[tuple[str, ...], bool]]],
-        cells: dict[tuple[str, ...], _Cell],
-    ) -> bool:
-        """Suppress one more cell if the system of relations determines a suppressed one."""
-        import numpy as np
+        self, relations: list[Relation_], index: dict[Coord, list[int]], cells: dict[Coord, _Cell]
+    ) -> Coord | None:
+        """A complement to suppress when the system of relations still determines a suppressed cell.
 
-        rows = [(inst, self._unknowns(inst, cells)) for inst in relations]
-        rows = [(inst, u) for inst, u in rows if u]
-        variables = sorted({c for _inst, u in rows for c in u})
-        if not variables or len(variables) > MAX_AUDIT_UNKNOWNS:
-            return False
-        index = {c: n for n, c in enumerate(variables)}
-        matrix = np.zeros((len(rows), len(variables)))
-        for r, (inst, unknown) in enumerate(rows):
-            total = inst[0][0]
-            for c in unknown:
-                matrix[r, index[c]] = -1.0 if c == total else 1.0
-        rank = np.linalg.matrix_rank(matrix)
-        for c in variables:
+        Only the relations connected (through shared unknowns) to a suppressed cell can matter.
+        """
+        start = [c for c, cell in cells.items() if cell.reason is not None and cell.count]
+        seen_vars = set(start)
+        frontier = list(start)
+        rows: dict[int, list[Coord]] = {}
+        while frontier:
+            var = frontier.pop()
+            for n in index.get(var, ()):
+                if n in rows:
+                    continue
+                rows[n] = unknown = self._unknowns(relations[n], cells)
+                for u in unknown:
+                    if u not in seen_vars:
+                        seen_vars.add(u)
+                        frontier.append(u)
+        rows = _prune(rows)
+        if not rows or len(seen_vars) > MAX_AUDIT_UNKNOWNS:
+            return None
+        equations = [
+            {c: (-1.0 if c == relations[n][0][0] else 1.0) for c in unknown}
+            for n, unknown in sorted(rows.items())
+        ]
+        for c in determined(equations):
             cell = cells.get(c)
             if cell is None or cell.reason is None:
                 continue
-            probe = np.zeros((1, len(variables)))
-            probe[0, index[c]] = 1.0
-            if np.linalg.matrix_rank(np.vstack([matrix, probe])) == rank:  # determined
-                for inst, unknown in rows:
-                    if c in unknown:
-                        comp = self._complement(inst, cells)
-                        if comp is not None:
-                            comp.reason = "S"
-                            return True
-        return False
+            for n in sorted(rows):
+                if c in rows[n]:
+                    comp = self._complement(relations[n], cells)
+                    if comp is not None:
+                        return comp
+        return None
 
-    # --- output -------------------------------------------------------------------------------------------
+    # --- output
+    # -------------------------------------------------------------------------------------------
 
     def _publish(self, s: StoredSeries, decided: dict[int, str | None]) -> StoredSeries | None:
         kept: list[StoredObs] = []
         policy = self.policy
+        attr = policy.sample_attribute
+        series_sample = s.attrs.get(attr)
+        public = self.audience.kind == "public"
+        sees_true = self.audience.sees_true
         for o in s.observations:
             reason = decided.get(id(o))
-            if self.audience.sees_true(o.provider):
+            if not public and sees_true(o.provider):
+                kept.append(o)
+                continue
+            if reason is None:
+                raw = o.attrs.get(attr) or series_sample
+                if raw is not None and o.value is not None:
+                    sample = _number(raw)
+                    if sample is not None and sample < policy.sample_flag_below:
+                        o.attrs = {**o.attrs, "OBS_STATUS": "U"}
+                        o.obs_status = "U"
                 kept.append(o)
                 continue
             if reason == HIDDEN:
                 continue
-            if reason is not None:
-                attrs = {k: v for k, v in o.attrs.items() if k not in REVEALING_ATTRIBUTES}
-                attrs["OBS_STATUS"] = "Q"
-                if reason != SAMPLE:
-                    attrs["CONF_STATUS"] = reason
-                    o.conf_status = reason
-                o.obs_status = "Q"
-                o.value = None
-                o.attrs = attrs
-            else:
-                sample = _number(
-                    o.attrs.get(policy.sample_attribute) or s.attrs.get(policy.sample_attribute)
-                )
-                if sample is not None and sample < policy.sample_flag_below and o.value is not None:
-                    o.attrs = {**o.attrs, "OBS_STATUS": "U"}
-                    o.obs_status = "U"
+            attrs = {k: v for k, v in o.attrs.items() if k not in REVEALING_ATTRIBUTES}
+            attrs["OBS_STATUS"] = "Q"
+            if reason != SAMPLE:
+                attrs["CONF_STATUS"] = reason
+                o.conf_status = reason
+            o.obs_status = "Q"
+            o.value = None
+            o.attrs = attrs
             kept.append(o)
         if not kept:
             return None

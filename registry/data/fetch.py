@@ -2,25 +2,27 @@
 
 Strategy (and why it is fast):
 
-* **One statement, streamed.**  ``data_series`` joined to ``observation``, filtered and ordered in SQL
-  (``series_key``, ``period_start``, ``time_period``, ``loaded_at``) and read with a server-side cursor
-  (``stream_results`` + ``yield_per``): PostgreSQL hands rows over in batches of ``BATCH`` and the
-  Python side never holds more than one batch and one series.  SQLite's cursor is lazy by nature.
+* **One statement, streamed.**  ``data_series`` joined to ``observation``, filtered and ordered in
+  SQL (``series_key``, ``period_start``, ``time_period``, ``loaded_at``) and read with a server-side
+  cursor (``stream_results`` + ``yield_per``): PostgreSQL hands rows over in batches of ``BATCH``
+  and the Python side never holds more than one batch and one series.  SQLite's cursor is lazy by
+  nature.
 * **Series selection in SQL.**  Series are filtered by ``dataflow`` (index ``uq_data_series_key`` =
   (dataflow, series_key)) and, when the query has a key, by the key itself: a full key becomes
-  ``series_key IN (…)`` (an index lookup); a key with wildcards becomes ``series_key LIKE 'A.PAN.%.F'``
-  patterns.  A series key always has exactly n-1 dots (codes cannot contain dots), so ``%`` in a
-  pattern with all n-1 dots written can only stand for one position: the pattern is exact.  ``+``
-  alternatives are expanded into several keys/patterns, up to ``MAX_KEY_EXPANSION``; beyond that the SQL
-  filter keeps only the dataflow and Python filters the series (cheap: per series, not per row).
-  Python re-checks every row's key anyway (SQLite's ``LIKE`` ignores ASCII case).
+  ``series_key IN (…)`` (an index lookup); a key with wildcards becomes ``series_key LIKE
+  'A.PAN.%.F'`` patterns.  A series key always has exactly n-1 dots (codes cannot contain dots), so
+  ``%`` in a pattern with all n-1 dots written can only stand for one position: the pattern is
+  exact.  ``+`` alternatives are expanded into several keys/patterns, up to ``MAX_KEY_EXPANSION``;
+  beyond that the SQL filter keeps only the dataflow and Python filters the series (cheap: per
+  series, not per row). Python re-checks every row's key anyway (SQLite's ``LIKE`` ignores ASCII
+  case).
 * **Observations** of each selected series are reached through ``ix_observation_series_period``
-  (series_pk, period_start), which also serves the period bounds; ``uq_observation_current`` (partial,
-  ``superseded_at IS NULL``) keeps the current rows unique.  History queries (``includeHistory``,
-  ``asOf``) read closed rows too.
-* **Cheap rows.**  Series dimensions are not read from the JSON ``dims`` column per row: they come from
-  ``series_key`` split once per series.  JSON attribute columns are read as text and decoded once per
-  series (series attributes) or only when not empty (observation attributes).
+  (series_pk, period_start), which also serves the period bounds; ``uq_observation_current``
+  (partial, ``superseded_at IS NULL``) keeps the current rows unique.  History queries
+  (``includeHistory``, ``asOf``) read closed rows too.
+* **Cheap rows.**  Series dimensions are not read from the JSON ``dims`` column per row: they come
+  from ``series_key`` split once per series.  JSON attribute columns are read as text and decoded
+  once per series (series attributes) or only when not empty (observation attributes).
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ def _escape_like(code: str) -> str:
 
 
 def key_condition(patterns: Sequence[KeyPattern] | None) -> Any:
-    """SQL condition on ``series_key`` for the patterns (None when it cannot be expressed cheaply)."""
+    """SQL condition on ``series_key`` for the patterns (None: not expressible cheaply)."""
     if not patterns:
         return None
     exact: list[str] = []

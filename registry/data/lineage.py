@@ -1,9 +1,9 @@
 """Lineage of one observation: who reported each version of the value, from which file, when.
 
 The versions come through ``pipeline.published`` with history, so the audience sees exactly what the
-data API would show it: for the public, a version that was suppressed while it was current has no value
-(and an embargoed one is not listed), while provenance (provider, submission, file, load time) stays
-visible because it reveals nothing about the value.
+data API would show it: for the public, a version that was suppressed while it was current has no
+value (and an embargoed one is not listed), while provenance (provider, submission, file, load time)
+stays visible because it reveals nothing about the value.
 """
 
 from __future__ import annotations

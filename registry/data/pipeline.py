@@ -1,4 +1,5 @@
-"""The one path from stored rows to what an audience may see, shared by data, availability and lineage.
+"""The one path from stored rows to what an audience may see, shared by data, availability and
+lineage.
 
 ``published`` = fetch (whole disclosure tables: the margin positions of the key are widened) →
 ``Disclosure.apply`` → the query's narrowing filters: key, providers, ``c[…]`` on dimensions,
@@ -38,7 +39,7 @@ from registry.formats.xsdgen import layout
 
 @dataclass(slots=True)
 class DataContext:
-    """What a query runs against: the structure, the store key of the flow, the policy and audience."""
+    """What a query runs against: structure, store key of the flow, policy and audience."""
 
     structure: ResolvedStructure
     flow_key: str
@@ -151,7 +152,8 @@ def _first_last(obs: list[StoredObs], first: int | None, last: int | None) -> li
     return [o for g in periods for o in g]
 
 
-# --- to writer series ------------------------------------------------------------------------------
+# --- to writer series
+# ------------------------------------------------------------------------------
 
 
 def attribute_selector(

@@ -1,12 +1,12 @@
 """SDMX-JSON data writers that carry provenance as annotations (``provenance=true``).
 
 SDMX-JSON has no observation-level annotations, so each distinct provenance (provider, submission,
-load time) becomes one annotation of the ``structure`` section (type ``IDAC_PROVENANCE``, id ``PROVn``,
-title ``provider submission loaded-at``), and each observation points at its annotation through an
-observation attribute ``PROVENANCE`` whose value is the annotation id.  Annotations are collected while
-streaming and written with the structure section, which the JSON writers put last; memory grows with
-the number of distinct submissions, not with the answer.  (SDMX-CSV carries provenance as columns:
-``WriteOptions.provenance``.)
+load time) becomes one annotation of the ``structure`` section (type ``IDAC_PROVENANCE``, id
+``PROVn``, title ``provider submission loaded-at``), and each observation points at its annotation
+through an observation attribute ``PROVENANCE`` whose value is the annotation id.  Annotations are
+collected while streaming and written with the structure section, which the JSON writers put last;
+memory grows with the number of distinct submissions, not with the answer.  (SDMX-CSV carries
+provenance as columns: ``WriteOptions.provenance``.)
 """
 
 from __future__ import annotations

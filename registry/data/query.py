@@ -1,25 +1,26 @@
-"""Parsed SDMX-REST data and availability queries (v1.5 ``/data``, ``/availableconstraint``; v2 ``/data``,
-``/availability``), independent of Flask.
+"""Parsed SDMX-REST data and availability queries (v1.5 ``/data``, ``/availableconstraint``; v2
+``/data``, ``/availability``), independent of Flask.
 
-* **Keys.**  v1: ``.``-separated positions, one per dimension (time excluded), an empty position is a
-  wildcard, ``+`` joins alternatives, ``all`` means everything.  v2: several keys separated by ``,``,
-  ``*`` (or empty) wildcards a position, trailing positions may be left off.  A key becomes a
+* **Keys.**  v1: ``.``-separated positions, one per dimension (time excluded), an empty position is
+  a wildcard, ``+`` joins alternatives, ``all`` means everything.  v2: several keys separated by
+  ``,``, ``*`` (or empty) wildcards a position, trailing positions may be left off.  A key becomes a
   ``KeyPattern``: per dimension a frozenset of codes or ``None`` (any).
-* **Component filters** (v2 ``c[COMPONENT]=…``, SDMX-REST v2 ``doc/data.md``): ``,`` is OR, ``+`` is AND
-  (``+`` also arrives as a space, form-encoding), operators as prefixes ``eq`` (default), ``ne``, ``lt``,
-  ``le``, ``gt``, ``ge``, ``co`` (contains), ``nc`` (does not contain), ``sw`` (starts with), ``ew``
-  (ends with).  On ``TIME_PERIOD`` the order operators compare periods by their calendar span (below);
-  on the measure they compare numbers; elsewhere numbers when both sides are numbers, else text.
+* **Component filters** (v2 ``c[COMPONENT]=…``, SDMX-REST v2 ``doc/data.md``): ``,`` is OR, ``+`` is
+  AND (``+`` also arrives as a space, form-encoding), operators as prefixes ``eq`` (default),
+  ``ne``, ``lt``, ``le``, ``gt``, ``ge``, ``co`` (contains), ``nc`` (does not contain), ``sw``
+  (starts with), ``ew`` (ends with).  On ``TIME_PERIOD`` the order operators compare periods by
+  their calendar span (below); on the measure they compare numbers; elsewhere numbers when both
+  sides are numbers, else text.
 * **Periods.**  ``startPeriod``/``endPeriod`` accept every SDMX time period format (``2024``,
-  ``2024-Q1``, ``2024-S1``, ``2024-W05``, ``2024-M03``, ``2024-03``, dates, date-times) and compare on
-  the stored first/last day of each observation's period (``period_start``/``period_end``): an
+  ``2024-Q1``, ``2024-S1``, ``2024-W05``, ``2024-M03``, ``2024-03``, dates, date-times) and compare
+  on the stored first/last day of each observation's period (``period_start``/``period_end``): an
   observation is kept when its period *overlaps* ``[start of startPeriod, end of endPeriod]``, so
-  ``startPeriod=2024-Q3`` keeps annual 2024 (it covers Q3) and monthly 2024-07 onwards.  For queries in
-  the frequency of the data this is the usual "period ≥ start and ≤ end".  ``c[TIME_PERIOD]``:
-  ``ge:X`` = ends on/after X starts, ``gt:X`` = starts after X ends, ``le:X`` = starts on/before X ends,
-  ``lt:X`` = ends before X starts, ``eq:X`` = the same span as X.
-* ``updatedAfter`` is an xs:dateTime; an SDMX period (the TCK sends ``2019-Q3``) is read leniently as
-  midnight UTC of its first day.
+  ``startPeriod=2024-Q3`` keeps annual 2024 (it covers Q3) and monthly 2024-07 onwards.  For queries
+  in the frequency of the data this is the usual "period ≥ start and ≤ end".  ``c[TIME_PERIOD]``:
+  ``ge:X`` = ends on/after X starts, ``gt:X`` = starts after X ends, ``le:X`` = starts on/before X
+  ends, ``lt:X`` = ends before X starts, ``eq:X`` = the same span as X.
+* ``updatedAfter`` is an xs:dateTime; an SDMX period (the TCK sends ``2019-Q3``) is read leniently
+  as midnight UTC of its first day.
 """
 
 from __future__ import annotations
@@ -86,7 +87,8 @@ class DataQuery:
         return self.keys is not None
 
 
-# --- keys -------------------------------------------------------------------------------------------
+# --- keys
+# -------------------------------------------------------------------------------------------
 
 
 def _position(text: str, seps: str, wildcards: tuple[str, ...]) -> frozenset[str] | None:
@@ -108,8 +110,9 @@ def parse_v1_key(text: str | None, n_dims: int) -> list[KeyPattern] | None:
     parts = text.split(".")
     if len(parts) != n_dims:
         raise InvalidRequest(
-            f"The key {text[:200]!r} has {len(parts)} position(s) but the data structure has {n_dims} "
-            "dimensions (time excluded); use '.' between positions and leave a position empty for all values"
+            f"The key {text[:200]!r} has {len(parts)} position(s) but the data structure has "
+            f"{n_dims} dimensions (time excluded); use '.' between positions and leave a position "
+            "empty for all values"
         )
     pattern = tuple(_position(p, "+", ("",)) for p in parts)
     return None if all(p is None for p in pattern) else [pattern]
@@ -124,7 +127,8 @@ def parse_v2_keys(text: str | None, n_dims: int) -> list[KeyPattern] | None:
         parts = key.split(".")
         if len(parts) > n_dims:
             raise InvalidRequest(
-                f"The key {key[:200]!r} has {len(parts)} positions but the data structure has {n_dims} dimensions"
+                f"The key {key[:200]!r} has {len(parts)} positions but the data structure has "
+                f"{n_dims} dimensions"
             )
         pattern = tuple(_position(p, "+", ("", "*")) for p in parts) + (None,) * (
             n_dims - len(parts)
@@ -169,7 +173,8 @@ def widen(patterns: list[KeyPattern] | None, positions: Iterable[int]) -> list[K
     return out
 
 
-# --- providers ----------------------------------------------------------------------------------------
+# --- providers
+# ----------------------------------------------------------------------------------------
 
 
 def parse_providers(
@@ -177,9 +182,9 @@ def parse_providers(
 ) -> frozenset[str] | None:
     """Provider references: ``P``, ``AG,P``, several joined with ``+`` (v1) or ``,`` (v2).
 
-    The TCK sends ``P1,P2`` for two providers, which collides with v1's ``AG,P``: a comma pair is read
-    as agency and provider when the first part names an agency that maintains a provider scheme, and
-    as two providers otherwise.
+    The TCK sends ``P1,P2`` for two providers, which collides with v1's ``AG,P``: a comma pair is
+    read as agency and provider when the first part names an agency that maintains a provider
+    scheme, and as two providers otherwise.
     """
     if text is None or text in ("", "all", "*"):
         return None
@@ -195,7 +200,8 @@ def parse_providers(
     return frozenset(ids) or None
 
 
-# --- periods and dates -------------------------------------------------------------------------------
+# --- periods and dates
+# -------------------------------------------------------------------------------
 
 
 def period_start(text: str) -> str:
@@ -250,7 +256,8 @@ def parse_bool(text: str, name: str) -> bool:
     raise InvalidRequest(f"{name} must be true or false, got {text[:50]!r}")
 
 
-# --- component filters ----------------------------------------------------------------------------------
+# --- component filters
+# ----------------------------------------------------------------------------------
 
 
 def parse_filter(component: str, text: str) -> ComponentFilter:
@@ -330,7 +337,7 @@ def _period_test(op: str, start: str, end: str, period: str, value: str) -> bool
 
 
 def value_passes(flt: ComponentFilter, value: str | None) -> bool:
-    """Whether a component value satisfies a filter (an absent value satisfies only ``ne``/``nc``)."""
+    """Whether a component value satisfies a filter (an absent one only ``ne``/``nc``)."""
     for conds in flt:
         if all(
             (c.op in ("ne", "nc")) if value is None else _compare(c.op, value, c.value)
@@ -346,7 +353,7 @@ def period_passes(flt: ComponentFilter, period: str, start: str, end: str) -> bo
 
 
 def dimension_codes(flt: ComponentFilter) -> frozenset[str] | None:
-    """The codes a dimension filter accepts when it is plain equality (``eq`` alternatives), else None."""
+    """The codes a dimension filter accepts if it is plain equality (``eq``), else None."""
     codes: set[str] = set()
     for conds in flt:
         if len(conds) != 1 or conds[0].op != "eq":

@@ -1,6 +1,7 @@
-"""TCK data index: every Data and Data Availability test of the Full list (D1–D34, AV0–AV15, NOTES.md
-§1.4.2–1.4.3), run against a registry with data, with the TCK's assertions — and its quirks fixed where
-NOTES.md says so (P1+P2 sent as ``P1,P2``, ``updatedAfter`` as a period, ISO If-Modified-Since).
+"""TCK data index: every Data and Data Availability test of the Full list (D1–D34, AV0–AV15,
+NOTES.md §1.4.2–1.4.3), run against a registry with data, with the TCK's assertions — and its quirks
+fixed where NOTES.md says so (P1+P2 sent as ``P1,P2``, ``updatedAfter`` as a period, ISO
+If-Modified-Since).
 
 Placeholders are filled the way the TCK's driver fills them: the dataflow with data is
 IDAC:DF_IDAC_CORE(1.0), the providers are those with data, keys are picked from the parent's answer.
@@ -27,8 +28,18 @@ SS = "application/vnd.sdmx.structurespecificdata+xml;version=2.1"
 MES = "{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message}"
 STR = "{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure}"
 COM = "{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common}"
-DIMS = ["FREQ", "REF_AREA", "INDICATOR", "SEX", "AGE", "ACCOMPANIMENT", "ORIGIN_BASIS", "COUNTERPART_AREA",
-        "DISPL_CAUSE", "URBANISATION"]
+DIMS = [
+    "FREQ",
+    "REF_AREA",
+    "INDICATOR",
+    "SEX",
+    "AGE",
+    "ACCOMPANIMENT",
+    "ORIGIN_BASIS",
+    "COUNTERPART_AREA",
+    "DISPL_CAUSE",
+    "URBANISATION",
+]
 #: The indicative series (3 observations: 2021, 2022, 2023).
 INDICATIVE = "A.SLV.IDAC_FLW_IMM._T.Y0T17._T.ORIGIN._T._Z._T"
 
@@ -45,14 +56,19 @@ def tck(data_app: Any) -> Any:
     return client
 
 
-# --- helpers ---------------------------------------------------------------------------------------------
+# --- helpers
+# ---------------------------------------------------------------------------------------------
 
 
 def ss(tck: Any, url: str, **headers: str) -> etree._Element:
     resp = tck.get(f"/sdmx/rest{url}", headers={"Accept": SS, **headers})
     assert resp.status_code == 200, (url, resp.data[:300])
     assert resp.headers["Content-Type"] == SS
-    dao = url.split("dimensionAtObservation=")[1].split("&")[0] if "dimensionAtObservation=" in url else "TIME_PERIOD"
+    dao = (
+        url.split("dimensionAtObservation=")[1].split("&")[0]
+        if "dimensionAtObservation=" in url
+        else "TIME_PERIOD"
+    )
     return assert_ss_valid(tck.application, resp.data, dao=dao)
 
 
@@ -91,13 +107,21 @@ def cube(doc: etree._Element) -> dict[str, list[str]]:
     cc = ccs[0]
     assert cc.get("type") == "Actual"
     att = cc.find(f"{STR}ConstraintAttachment/{STR}Dataflow/Ref")
-    assert (att.get("agencyID"), att.get("id"), att.get("version")) == ("IDAC", "DF_IDAC_CORE", "1.0")
+    assert (att.get("agencyID"), att.get("id"), att.get("version")) == (
+        "IDAC",
+        "DF_IDAC_CORE",
+        "1.0",
+    )
     regions = cc.findall(f"{STR}CubeRegion")
     assert len(regions) == 1
-    return {kv.get("id"): [v.text for v in kv.findall(f"{COM}Value")] for kv in regions[0].findall(f"{COM}KeyValue")}
+    return {
+        kv.get("id"): [v.text for v in kv.findall(f"{COM}Value")]
+        for kv in regions[0].findall(f"{COM}KeyValue")
+    }
 
 
-# --- D1–D34 ---------------------------------------------------------------------------------------------
+# --- D1–D34
+# ---------------------------------------------------------------------------------------------
 
 
 def d_flow(tck: Any) -> None:  # D1
@@ -131,7 +155,9 @@ def d_provider(tck: Any) -> None:  # D5
     _provider_checks(ss(tck, f"/data/{FLOW}/all/PAN_SNM?detail=serieskeysonly"), "PAN_SNM")
 
 
-def d_two_providers(tck: Any) -> None:  # D6: the TCK sends P1,P2 and no Accept header (generic data)
+def d_two_providers(
+    tck: Any,
+) -> None:  # D6: the TCK sends P1,P2 and no Accept header (generic data)
     resp = tck.get(f"/sdmx/rest/data/{FLOW}/all/MEX_INM,PAN_SNM?detail=serieskeysonly")
     assert resp.status_code == 200
     assert resp.headers["Content-Type"] == "application/vnd.sdmx.genericdata+xml;version=2.1"
@@ -160,7 +186,10 @@ def d_partial_key(tck: Any) -> None:  # D9
     k[4] = ""
     found = series(ss(tck, f"/data/{FLOW}/{'.'.join(k)}?detail=serieskeysonly"))
     assert len(found) > 1
-    assert all(all(a == b for n, (a, b) in enumerate(zip(key_of(s), k, strict=True)) if n != 4) for s in found)
+    assert all(
+        all(a == b for n, (a, b) in enumerate(zip(key_of(s), k, strict=True)) if n != 4)
+        for s in found
+    )
 
 
 def d_or_key(tck: Any) -> None:  # D10
@@ -181,11 +210,15 @@ def d_end(tck: Any) -> None:  # D12
 
 
 def d_start_end(tck: Any) -> None:  # D13
-    assert obs_periods(ss(tck, f"/data/{FLOW}/{INDICATIVE}?startPeriod=2022&endPeriod=2022")) == ["2022"]
+    assert obs_periods(ss(tck, f"/data/{FLOW}/{INDICATIVE}?startPeriod=2022&endPeriod=2022")) == [
+        "2022"
+    ]
 
 
 def d_last_window(tck: Any) -> None:  # D14
-    got = obs_periods(ss(tck, f"/data/{FLOW}/{INDICATIVE}?lastNObservations=1&endPeriod=2022&startPeriod=2021"))
+    got = obs_periods(
+        ss(tck, f"/data/{FLOW}/{INDICATIVE}?lastNObservations=1&endPeriod=2022&startPeriod=2021")
+    )
     assert got == ["2022"]
 
 
@@ -195,11 +228,17 @@ def d_updated_after(tck: Any) -> None:  # D15: the TCK sends a period, not an xs
 
 
 def d_first(tck: Any) -> None:  # D16
-    assert obs_periods(ss(tck, f"/data/{FLOW}/{INDICATIVE}?firstNObservations=2")) == ["2021", "2022"]
+    assert obs_periods(ss(tck, f"/data/{FLOW}/{INDICATIVE}?firstNObservations=2")) == [
+        "2021",
+        "2022",
+    ]
 
 
 def d_last(tck: Any) -> None:  # D17
-    assert obs_periods(ss(tck, f"/data/{FLOW}/{INDICATIVE}?lastNObservations=2")) == ["2022", "2023"]
+    assert obs_periods(ss(tck, f"/data/{FLOW}/{INDICATIVE}?lastNObservations=2")) == [
+        "2022",
+        "2023",
+    ]
 
 
 def d_detail_full(tck: Any) -> None:  # D18
@@ -244,7 +283,12 @@ def d_dao_all(tck: Any) -> None:  # D24
 
 
 def d_history(tck: Any) -> None:  # D25
-    assert tck.get(f"/sdmx/rest/data/{FLOW}/all?includeHistory=true", headers={"Accept": SS}).status_code == 200
+    assert (
+        tck.get(
+            f"/sdmx/rest/data/{FLOW}/all?includeHistory=true", headers={"Accept": SS}
+        ).status_code
+        == 200
+    )
 
 
 def representation(media: str) -> Callable[[Any], None]:  # D26–D31
@@ -263,16 +307,24 @@ def d_compression(tck: Any) -> None:  # D32
 
 
 def d_language(tck: Any) -> None:  # D33
-    assert tck.get(f"/sdmx/rest/data/{FLOW}/all", headers={"Accept": SS, "Accept-Language": "en"}).status_code == 200
+    assert (
+        tck.get(
+            f"/sdmx/rest/data/{FLOW}/all", headers={"Accept": SS, "Accept-Language": "en"}
+        ).status_code
+        == 200
+    )
 
 
 def d_caching(tck: Any) -> None:  # D34: an ISO 8601 If-Modified-Since after the last load
-    resp = tck.get(f"/sdmx/rest/data/{FLOW}/all",
-                   headers={"Accept": SS, "If-Modified-Since": "2099-06-26T08:40:29.123Z"})
+    resp = tck.get(
+        f"/sdmx/rest/data/{FLOW}/all",
+        headers={"Accept": SS, "If-Modified-Since": "2099-06-26T08:40:29.123Z"},
+    )
     assert resp.status_code == 304
 
 
-# --- AV0–AV15 -------------------------------------------------------------------------------------------
+# --- AV0–AV15
+# -------------------------------------------------------------------------------------------
 
 
 AV = f"/availableconstraint/{FLOW}"
@@ -404,7 +456,10 @@ CHECKS: dict[tuple[str, str | None], Callable[[Any], None]] = {
     ("/data/agency,id,version/all?startPeriod=YYYYDDMM", None): d_start,
     ("/data/agency,id,version/all?endPeriod=YYYYDDMM", None): d_end,
     ("/data/agency,id,version/all?startPeriod=YYYYDDMM&endPeriod=YYYYDDMM", None): d_start_end,
-    ("/data/agency,id,version/all?lastNObservations=X&startPeriod=YYYYDDMM&endPeriod=YYYYDDMM", None): d_last_window,
+    (
+        "/data/agency,id,version/all?lastNObservations=X&startPeriod=YYYYDDMM&endPeriod=YYYYDDMM",
+        None,
+    ): d_last_window,
     ("/data/agency,id,version/all?updatedAfter=YYYYDDMM", None): d_updated_after,
     ("/data/agency,id,version/all?firstNObservations=X", None): d_first,
     ("/data/agency,id,version/all?lastNObservations=X", None): d_last,
@@ -424,18 +479,35 @@ CHECKS: dict[tuple[str, str | None], Callable[[Any], None]] = {
     ("/availableconstraint/agency,dataflowId,version/A.B.C?mode=available", None): av_available,
     ("/availableconstraint/agency,dataflowId,version/all?startPeriod=2010-01", None): av_start,
     ("/availableconstraint/agency,dataflowId,version/all?endPeriod=2020-01", None): av_end,
-    ("/availableconstraint/agency,dataflowId,version/all?startPeriod=2010-01&endPeriod=2020-01", None): av_start_end,
+    (
+        "/availableconstraint/agency,dataflowId,version/all?startPeriod=2010-01&endPeriod=2020-01",
+        None,
+    ): av_start_end,
     ("/availableconstraint/agency,dataflowId,version/all", "metrics"): av_metrics,
     ("/availableconstraint/agency,dataflowId,version/all/all/DIM1", None): av_component,
     ("/availableconstraint/agency,dataflowId,version/A1+A2.B.C?mode=exact", None): av_or_exact,
-    ("/availableconstraint/agency,dataflowId,version/A1+A2.B.C?mode=available", None): av_or_available,
+    (
+        "/availableconstraint/agency,dataflowId,version/A1+A2.B.C?mode=available",
+        None,
+    ): av_or_available,
     ("/availableconstraint/agency,dataflowId,version/all?references=all", None): av_refs_all,
-    ("/availableconstraint/agency,dataflowId,version/all?references=datastructure", None): av_refs_dsd,
+    (
+        "/availableconstraint/agency,dataflowId,version/all?references=datastructure",
+        None,
+    ): av_refs_dsd,
     ("/availableconstraint/agency,dataflowId,version/all?references=dataflow", None): av_refs_flow,
-    ("/availableconstraint/agency,dataflowId,version/all?references=codelist", None): av_refs_codelist,
-    ("/availableconstraint/agency,dataflowId,version/all?references=conceptschemes", None): av_refs_concepts,
-    ("/availableconstraint/agency,dataflowId,version/all/PROVIDER?references=dataproviderscheme", None):
-        av_refs_providers,
+    (
+        "/availableconstraint/agency,dataflowId,version/all?references=codelist",
+        None,
+    ): av_refs_codelist,
+    (
+        "/availableconstraint/agency,dataflowId,version/all?references=conceptschemes",
+        None,
+    ): av_refs_concepts,
+    (
+        "/availableconstraint/agency,dataflowId,version/all/PROVIDER?references=dataproviderscheme",
+        None,
+    ): av_refs_providers,
 }
 
 

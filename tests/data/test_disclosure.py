@@ -1,4 +1,4 @@
-"""Disclosure control on hand-built tables where a naive implementation leaks values by subtraction."""
+"""Disclosure control on hand-built tables where a naive implementation leaks by subtraction."""
 
 from __future__ import annotations
 
@@ -25,8 +25,11 @@ ACC = Relation("ACCOMPANIMENT", "_T", ("ACC", "UASC"), ("_U",))
 POLICY = DisclosurePolicy(threshold=4, relations=(SEX, AGE, ACC))
 
 
-def run(stored: list[StoredSeries], audience: Audience = Audience.public(),
-        policy: DisclosurePolicy = POLICY) -> dict[tuple[str, ...], tuple[str | None, str | None]]:
+def run(
+    stored: list[StoredSeries],
+    audience: Audience = Audience.public(),
+    policy: DisclosurePolicy = POLICY,
+) -> dict[tuple[str, ...], tuple[str | None, str | None]]:
     """{series key: (published value, CONF_STATUS)} after disclosure."""
     out = {}
     for s in Disclosure(policy, audience, CORE_DIMS).apply(stored):
@@ -52,7 +55,7 @@ def test_subtraction_from_total_is_blocked() -> None:
 
 
 def test_naive_primary_only_would_leak() -> None:
-    """The same table without margins (primary suppression only) publishes M: the leak we prevent."""
+    """Without margins (primary suppression only) M is published: the leak we prevent."""
     got = run(series({"SEX=_T": 10, "SEX=F": 3, "SEX=M": 7}), policy=DisclosurePolicy(threshold=4))
     assert cell(got, SEX="M") == ("7", "F")
 
@@ -79,22 +82,44 @@ def test_optional_part_absent_is_a_known_zero_but_present_unknown_protects() -> 
 
 
 def test_smallest_complement_is_chosen_deterministically() -> None:
-    got = run(series({"ACCOMPANIMENT=_T": 40, "ACCOMPANIMENT=ACC": 30, "ACCOMPANIMENT=UASC": 8,
-                      "ACCOMPANIMENT=_U": 2}))
+    got = run(
+        series(
+            {
+                "ACCOMPANIMENT=_T": 40,
+                "ACCOMPANIMENT=ACC": 30,
+                "ACCOMPANIMENT=UASC": 8,
+                "ACCOMPANIMENT=_U": 2,
+            }
+        )
+    )
     assert cell(got, ACCOMPANIMENT="_U") == (None, "A")
     assert cell(got, ACCOMPANIMENT="UASC") == (None, "S")  # 8 < 30
     assert cell(got, ACCOMPANIMENT="ACC") == ("30", "F")
-    again = run(series({"ACCOMPANIMENT=_T": 40, "ACCOMPANIMENT=ACC": 30, "ACCOMPANIMENT=UASC": 8,
-                        "ACCOMPANIMENT=_U": 2}))
+    again = run(
+        series(
+            {
+                "ACCOMPANIMENT=_T": 40,
+                "ACCOMPANIMENT=ACC": 30,
+                "ACCOMPANIMENT=UASC": 8,
+                "ACCOMPANIMENT=_U": 2,
+            }
+        )
+    )
     assert again == got
 
 
 def test_two_way_table_propagates_across_margins() -> None:
-    """SEX × AGE: suppressing M at ages 0-13 opens the AGE margin of M, which needs a second cell."""
+    """SEX × AGE: suppressing M at ages 0-13 opens the AGE margin of M: a second cell goes."""
     values = {
-        "SEX=F,AGE=Y0T13": 3, "SEX=F,AGE=Y14T17": 42, "SEX=F,AGE=Y0T17": 45,
-        "SEX=M,AGE=Y0T13": 57, "SEX=M,AGE=Y14T17": 0, "SEX=M,AGE=Y0T17": 57,
-        "SEX=_T,AGE=Y0T13": 60, "SEX=_T,AGE=Y14T17": 42, "SEX=_T,AGE=Y0T17": 102,
+        "SEX=F,AGE=Y0T13": 3,
+        "SEX=F,AGE=Y14T17": 42,
+        "SEX=F,AGE=Y0T17": 45,
+        "SEX=M,AGE=Y0T13": 57,
+        "SEX=M,AGE=Y14T17": 0,
+        "SEX=M,AGE=Y0T17": 57,
+        "SEX=_T,AGE=Y0T13": 60,
+        "SEX=_T,AGE=Y14T17": 42,
+        "SEX=_T,AGE=Y0T17": 102,
     }
     got = run(series(values))
     suppressed = {k for k, (v, _c) in got.items() if v is None}
@@ -110,8 +135,11 @@ def test_two_way_table_propagates_across_margins() -> None:
 
 def test_audit_catches_leaks_through_combined_relations() -> None:
     """Three relations, each with two unknowns, that together determine F (F+M = F+U = M+U = 10)."""
-    rels = (Relation("SEX", "_T", ("F", "M")), Relation("SEX", "_T", ("F", "_U")),
-            Relation("SEX", "_T", ("M", "_U")))
+    rels = (
+        Relation("SEX", "_T", ("F", "M")),
+        Relation("SEX", "_T", ("F", "_U")),
+        Relation("SEX", "_T", ("M", "_U")),
+    )
     d = Disclosure(DisclosurePolicy(relations=rels), Audience.public(), CORE_DIMS)
     obs = series({"SEX=_T": 10, "SEX=F": 5, "SEX=M": 5, "SEX=_U": 5})
     cells = {}
@@ -159,7 +187,10 @@ def test_survey_sample_rules() -> None:
     for s in stored:
         s.observations[0].attrs["UNWGTD_SAMPLE"] = samples[s.dims["SEX"]]
         s.observations[0].attrs["NUMER_VALUE"] = "9"
-    out = {s.dims["SEX"]: s.observations[0] for s in Disclosure(POLICY, Audience.public(), CORE_DIMS).apply(stored)}
+    out = {
+        s.dims["SEX"]: s.observations[0]
+        for s in Disclosure(POLICY, Audience.public(), CORE_DIMS).apply(stored)
+    }
     assert out["F"].value is None and out["F"].attrs["OBS_STATUS"] == "Q"
     assert "NUMER_VALUE" not in out["F"].attrs  # would give the value away
     assert out["M"].value == "41" and out["M"].attrs["OBS_STATUS"] == "U"
@@ -167,7 +198,9 @@ def test_survey_sample_rules() -> None:
 
 
 def test_threshold_from_dataflow_annotation() -> None:
-    flow = Dataflow(agency="IDAC", id="DF", annotations=[Annotation(type="DISCLOSURE_THRESHOLD", title="10")])
+    flow = Dataflow(
+        agency="IDAC", id="DF", annotations=[Annotation(type="DISCLOSURE_THRESHOLD", title="10")]
+    )
     assert threshold_for(flow, 4) == 10
     assert threshold_for(Dataflow(agency="IDAC", id="DF"), 4) == 4
     got = run(series({"SEX=_T": 30, "SEX=F": 9, "SEX=M": 21}), policy=DisclosurePolicy(10, (SEX,)))
@@ -175,9 +208,9 @@ def test_threshold_from_dataflow_annotation() -> None:
 
 
 def test_history_versions_are_audited_per_snapshot() -> None:
-    """F was 3 when first loaded (then revised to 12) and M=7 never changed.  At the first snapshot M is
-    the complement of F; M's single version therefore stays suppressed, and at the second snapshot
-    publishing F=12 with _T=19 would give M away, so F's revision is suppressed too."""
+    """F was 3 when first loaded (then revised to 12) and M=7 never changed.  At the first snapshot
+    M is the complement of F; M's single version therefore stays suppressed, and at the second
+    snapshot publishing F=12 with _T=19 would give M away, so F's revision is suppressed too."""
     t0, t1 = datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 6, 1, tzinfo=UTC)
     old = series({"SEX=_T": 10, "SEX=F": 3, "SEX=M": 7})
     new = series({"SEX=_T": 19, "SEX=F": 12, "SEX=M": 7})
@@ -189,8 +222,10 @@ def test_history_versions_are_audited_per_snapshot() -> None:
             s_old.observations = [o_old]
         else:
             s_old.observations = [o_old, o_new]
-    result = {s.dims["SEX"]: [(o.value, o.attrs["CONF_STATUS"]) for o in s.observations]
-              for s in Disclosure(POLICY, Audience.public(), CORE_DIMS).apply(old)}
+    result = {
+        s.dims["SEX"]: [(o.value, o.attrs["CONF_STATUS"]) for o in s.observations]
+        for s in Disclosure(POLICY, Audience.public(), CORE_DIMS).apply(old)
+    }
     assert result["F"] == [(None, "A"), (None, "S")]
     assert result["M"] == [(None, "S")]  # it was the complement while F was 3
     assert result["_T"] == [("10", "F"), ("19", "F")]

@@ -1,4 +1,4 @@
-"""Parsing of data queries: keys, providers, component filters, periods, dates; the SQL key condition."""
+"""Parsing of data queries (keys, providers, filters, periods, dates); the SQL key condition."""
 
 from __future__ import annotations
 
@@ -36,7 +36,10 @@ def test_v1_keys() -> None:
 def test_v2_keys() -> None:
     assert parse_v2_keys("*", 3) is None
     assert parse_v2_keys("A", 3) == [(frozenset({"A"}), None, None)]
-    assert parse_v2_keys("A.*.X,M", 3) == [(frozenset({"A"}), None, frozenset({"X"})), (frozenset({"M"}), None, None)]
+    assert parse_v2_keys("A.*.X,M", 3) == [
+        (frozenset({"A"}), None, frozenset({"X"})),
+        (frozenset({"M"}), None, None),
+    ]
     assert parse_v2_keys("A,*", 3) is None
     with pytest.raises(InvalidRequest):
         parse_v2_keys("A.B.C.D", 3)
@@ -62,17 +65,20 @@ def test_providers() -> None:
     assert parse_providers("P1,P2", agencies, v2=True) == {"P1", "P2"}
 
 
-@pytest.mark.parametrize(("text", "start", "end"), [
-    ("2024", "2024-01-01", "2024-12-31"),
-    ("2024-Q1", "2024-01-01", "2024-03-31"),
-    ("2024-S2", "2024-07-01", "2024-12-31"),
-    ("2024-W05", "2024-01-29", "2024-02-04"),
-    ("2024-M03", "2024-03-01", "2024-03-31"),
-    ("2024-03", "2024-03-01", "2024-03-31"),
-    ("2024-02-29", "2024-02-29", "2024-02-29"),
-    ("2024-T3", "2024-09-01", "2024-12-31"),
-    ("2024-D032", "2024-02-01", "2024-02-01"),
-])
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2024", "2024-01-01", "2024-12-31"),
+        ("2024-Q1", "2024-01-01", "2024-03-31"),
+        ("2024-S2", "2024-07-01", "2024-12-31"),
+        ("2024-W05", "2024-01-29", "2024-02-04"),
+        ("2024-M03", "2024-03-01", "2024-03-31"),
+        ("2024-03", "2024-03-01", "2024-03-31"),
+        ("2024-02-29", "2024-02-29", "2024-02-29"),
+        ("2024-T3", "2024-09-01", "2024-12-31"),
+        ("2024-D032", "2024-02-01", "2024-02-01"),
+    ],
+)
 def test_periods(text: str, start: str, end: str) -> None:
     assert (period_start(text), period_end(text)) == (start, end)
 
@@ -111,7 +117,9 @@ def test_sql_key_condition() -> None:
     cond = key_condition(parse_v1_key("A.PAN+MEX._T", 3))
     sql = str(cond.compile(compile_kwargs={"literal_binds": True}))
     assert "IN ('A.MEX._T', 'A.PAN._T')" in sql
-    like = str(key_condition(parse_v1_key("A..F_X", 3)).compile(compile_kwargs={"literal_binds": True}))
+    like = str(
+        key_condition(parse_v1_key("A..F_X", 3)).compile(compile_kwargs={"literal_binds": True})
+    )
     assert "LIKE 'A.%.F\\_X'" in like
     many = [tuple(frozenset(str(i) for i in range(30)) for _ in range(3))]
     assert key_condition(many) is None  # 27,000 combinations: filtered per series in Python

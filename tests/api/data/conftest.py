@@ -14,6 +14,7 @@ from lxml import etree
 from registry.sdmx.schemas import json_schema, xml_schema
 from tests.data.fixtures import CORE, data_registry
 
+
 @pytest.fixture(scope="module")
 def data_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The registry with data (module scope; tests must not write)."""
@@ -35,8 +36,10 @@ def assert_xml_valid(body: bytes, version: str = "2.1") -> etree._Element:
 
 
 _SS_SCHEMAS: dict[tuple[str, str, str], etree.XMLSchema] = {}
-_MES = {"2.1": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message",
-        "3.0": "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message"}
+_MES = {
+    "2.1": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message",
+    "3.0": "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message",
+}
 
 
 def ss_schema(app: Any, flow: str, dao: str, version: str = "2.1") -> etree.XMLSchema:
@@ -53,23 +56,31 @@ def ss_schema(app: Any, flow: str, dao: str, version: str = "2.1") -> etree.XMLS
     if cache_key not in _SS_SCHEMAS:
         with app.extensions["idac.db"].transaction() as session:
             structure = resolve_structure(session, Ref.parse_short(flow, ArtefactType.DATAFLOW))
-            xsd = structure_specific_xsd(structure, version=version, dimension_at_observation=dao,
-                                         codelists=codelists_for(session, structure.dsd))
+            xsd = structure_specific_xsd(
+                structure,
+                version=version,
+                dimension_at_observation=dao,
+                codelists=codelists_for(session, structure.dsd),
+            )
         folder = Path(tempfile.mkdtemp(prefix="idac-data-xsd-"))
         (folder / "dsd.xsd").write_bytes(xsd)
         (folder / "all.xsd").write_text(
-            f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:idac:test">'
-            f'<xs:import namespace="{_MES[version]}" schemaLocation="{xml_schema_path(version).as_uri()}"/>'
-            f'<xs:import namespace="{ss_namespace(structure, dao)}" schemaLocation="{(folder / "dsd.xsd").as_uri()}"/>'
+            '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+            'targetNamespace="urn:idac:test">'
+            f'<xs:import namespace="{_MES[version]}" '
+            f'schemaLocation="{xml_schema_path(version).as_uri()}"/>'
+            f'<xs:import namespace="{ss_namespace(structure, dao)}" '
+            f'schemaLocation="{(folder / "dsd.xsd").as_uri()}"/>'
             f"</xs:schema>"
         )
         _SS_SCHEMAS[cache_key] = etree.XMLSchema(etree.parse(str(folder / "all.xsd")))
     return _SS_SCHEMAS[cache_key]
 
 
-def assert_ss_valid(app: Any, body: bytes, flow: str = CORE, dao: str = "TIME_PERIOD",
-                    version: str = "2.1") -> etree._Element:
-    """Assert a structure-specific answer validates against the official and the generated schemas."""
+def assert_ss_valid(
+    app: Any, body: bytes, flow: str = CORE, dao: str = "TIME_PERIOD", version: str = "2.1"
+) -> etree._Element:
+    """Assert a structure-specific answer is valid (official and generated schemas)."""
     doc = etree.fromstring(body)
     schema = ss_schema(app, flow, dao, version)
     assert schema.validate(doc), str(schema.error_log)[:2000]

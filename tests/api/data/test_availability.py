@@ -1,5 +1,5 @@
-"""Availability: v1 /availableconstraint and v2 /availability (modes, component, periods, references,
-formats, status codes)."""
+"""Availability: v1 /availableconstraint and v2 /availability (modes, component, periods,
+references, formats, status codes)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from tests.api.data.conftest import assert_json_valid, assert_xml_valid
 
 V1 = "/sdmx/rest/availableconstraint/IDAC,DF_IDAC_CORE,1.0"
 V2 = "/sdmx/v2/availability/dataflow/IDAC/DF_IDAC_CORE/1.0"
-NS = {"str": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure",
-      "com": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common"}
+NS = {
+    "str": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure",
+    "com": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common",
+}
 
 
 def region(body: bytes) -> dict[str, list[str]]:
@@ -47,7 +49,7 @@ def test_whole_flow(dc: Any) -> None:
     assert set(got["REF_AREA"]) == {"PAN", "MEX", "COL", "CHL", "SLV"}
     assert got["TIME_PERIOD"] == ["2021", "2024"]
     assert metric(resp.data, "obs_count") > 100
-    assert b"<str:Dataflow><Ref agencyID=\"IDAC\" id=\"DF_IDAC_CORE\" version=\"1.0\"" in resp.data
+    assert b'<str:Dataflow><Ref agencyID="IDAC" id="DF_IDAC_CORE" version="1.0"' in resp.data
 
 
 def test_exact_and_available_modes(dc: Any) -> None:
@@ -77,22 +79,42 @@ def test_periods(dc: Any) -> None:
     assert metric(empty.data, "obs_count") == 0
 
 
-@pytest.mark.parametrize(("references", "types"), [
-    ("datastructure", {"DataStructure"}),
-    ("dataflow", {"Dataflow"}),
-    ("codelist", {"Codelist"}),
-    ("conceptscheme", {"ConceptScheme"}),
-    ("dataproviderscheme", {"DataProviderScheme"}),
-    ("all", {"DataStructure", "Dataflow", "Codelist", "ConceptScheme", "DataProviderScheme"}),
-])
+@pytest.mark.parametrize(
+    ("references", "types"),
+    [
+        ("datastructure", {"DataStructure"}),
+        ("dataflow", {"Dataflow"}),
+        ("codelist", {"Codelist"}),
+        ("conceptscheme", {"ConceptScheme"}),
+        ("dataproviderscheme", {"DataProviderScheme"}),
+        ("all", {"DataStructure", "Dataflow", "Codelist", "ConceptScheme", "DataProviderScheme"}),
+    ],
+)
 def test_references(dc: Any, references: str, types: set[str]) -> None:
     resp = dc.get(f"{V1}/A.MEX........?references={references}")
     doc = assert_xml_valid(resp.data)
-    found = {el.tag.split("}")[1] for el in doc.iter() if el.get("urn") and "}" in el.tag
-             and el.tag.split("}")[1] not in ("Code", "Concept", "DataProvider", "ContentConstraint", "Dimension",
-                                               "TimeDimension", "Attribute", "PrimaryMeasure")}
-    found = {t for t in found if t in {"DataStructure", "Dataflow", "Codelist", "ConceptScheme",
-                                       "DataProviderScheme"}}
+    found = {
+        el.tag.split("}")[1]
+        for el in doc.iter()
+        if el.get("urn")
+        and "}" in el.tag
+        and el.tag.split("}")[1]
+        not in (
+            "Code",
+            "Concept",
+            "DataProvider",
+            "ContentConstraint",
+            "Dimension",
+            "TimeDimension",
+            "Attribute",
+            "PrimaryMeasure",
+        )
+    }
+    found = {
+        t
+        for t in found
+        if t in {"DataStructure", "Dataflow", "Codelist", "ConceptScheme", "DataProviderScheme"}
+    }
     assert found == types
     if references == "codelist":
         areas = [c for c in doc.iter("{%s}Codelist" % NS["str"]) if c.get("id") == "CL_AREA"]
@@ -111,8 +133,10 @@ def test_v2_availability(dc: Any) -> None:
     assert cc["role"] == "Actual"
     keyvalues = {kv["id"]: kv for kv in cc["cubeRegions"][0]["keyValues"]}
     assert [v.get("value", v) for v in keyvalues["REF_AREA"]["values"]] == ["MEX"]
-    xml = dc.get(f"{V2}/A.MEX/SEX?c[AGE]=Y0T17&mode=available",
-                 headers={"Accept": "application/vnd.sdmx.structure+xml;version=2.1"})
+    xml = dc.get(
+        f"{V2}/A.MEX/SEX?c[AGE]=Y0T17&mode=available",
+        headers={"Accept": "application/vnd.sdmx.structure+xml;version=2.1"},
+    )
     assert set(region(xml.data)["SEX"]) == {"F", "M", "_T"}
     assert dc.get(f"{V2}/A.URY").status_code == 200  # an empty cube region
     assert dc.get("/sdmx/v2/availability/*/IDAC/DF_IDAC_CORE/1.0").status_code == 400

@@ -38,34 +38,52 @@ def as_audience(data_app: Any) -> Iterator[Any]:
 def test_total_minus_part_does_not_reveal_the_small_count(dc: Any) -> None:
     got = by_sex(dc.get(f"{BASE}/{STK}", headers={"Accept": CSV2}))
     assert got["_T"]["OBS_VALUE"] == "10"
-    assert (got["F"]["OBS_VALUE"], got["F"]["OBS_STATUS"], got["F"]["CONF_STATUS"]) == ("", "Q", "A")
-    assert (got["M"]["OBS_VALUE"], got["M"]["OBS_STATUS"], got["M"]["CONF_STATUS"]) == ("", "Q", "S")
+    assert (got["F"]["OBS_VALUE"], got["F"]["OBS_STATUS"], got["F"]["CONF_STATUS"]) == (
+        "",
+        "Q",
+        "A",
+    )
+    assert (got["M"]["OBS_VALUE"], got["M"]["OBS_STATUS"], got["M"]["CONF_STATUS"]) == (
+        "",
+        "Q",
+        "S",
+    )
 
 
 def test_suppression_does_not_depend_on_the_query(dc: Any) -> None:
     """Asking only for M and _T (without F) must not publish M."""
-    got = by_sex(dc.get(f"{BASE}/A.CHL.IDAC_STK_REF.M+_T.Y0T17._T.ORIGIN._T._Z._T", headers={"Accept": CSV2}))
+    got = by_sex(
+        dc.get(f"{BASE}/A.CHL.IDAC_STK_REF.M+_T.Y0T17._T.ORIGIN._T._Z._T", headers={"Accept": CSV2})
+    )
     assert set(got) == {"M", "_T"}
     assert got["M"]["OBS_VALUE"] == ""
-    v2 = dc.get("/sdmx/v2/data/dataflow/IDAC/DF_IDAC_CORE/1.0/A.CHL.IDAC_STK_REF.M", headers={"Accept": CSV2})
+    v2 = dc.get(
+        "/sdmx/v2/data/dataflow/IDAC/DF_IDAC_CORE/1.0/A.CHL.IDAC_STK_REF.M",
+        headers={"Accept": CSV2},
+    )
     assert by_sex(v2)["M"]["OBS_VALUE"] == ""
 
 
 def test_value_filters_see_published_values_only(dc: Any) -> None:
-    resp = dc.get("/sdmx/v2/data/dataflow/IDAC/DF_IDAC_CORE/1.0/A.CHL.IDAC_STK_REF?c[OBS_VALUE]=lt:5",
-                  headers={"Accept": CSV2})
+    resp = dc.get(
+        "/sdmx/v2/data/dataflow/IDAC/DF_IDAC_CORE/1.0/A.CHL.IDAC_STK_REF?c[OBS_VALUE]=lt:5",
+        headers={"Accept": CSV2},
+    )
     assert resp.status_code == 204  # the 3 is not published, so nothing is below 5
 
 
-@pytest.mark.parametrize("accept", [
-    "application/vnd.sdmx.genericdata+xml;version=2.1",
-    "application/vnd.sdmx.structurespecificdata+xml;version=2.1",
-    "application/vnd.sdmx.data+json;version=1.0.0",
-    "application/vnd.sdmx.data+json;version=2.0.0",
-    "application/vnd.sdmx.data+xml;version=3.0.0",
-    "application/vnd.sdmx.data+csv;version=1.0.0",
-    "text/csv",
-])
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "application/vnd.sdmx.genericdata+xml;version=2.1",
+        "application/vnd.sdmx.structurespecificdata+xml;version=2.1",
+        "application/vnd.sdmx.data+json;version=1.0.0",
+        "application/vnd.sdmx.data+json;version=2.0.0",
+        "application/vnd.sdmx.data+xml;version=3.0.0",
+        "application/vnd.sdmx.data+csv;version=1.0.0",
+        "text/csv",
+    ],
+)
 def test_no_format_leaks_the_suppressed_values(dc: Any, accept: str) -> None:
     body = dc.get(f"{BASE}/{STK}", headers={"Accept": accept}).data.decode()
     for hidden in ('"3"', '"7"', ",3,", ",7,", "[3,", "[7,", "[3]", "[7]"):
@@ -99,13 +117,17 @@ def test_audiences_get_different_etags(dc: Any, as_audience: Any) -> None:
 
 
 def test_availability_does_not_reveal_embargoed_cells(dc: Any) -> None:
-    resp = dc.get("/sdmx/rest/availableconstraint/IDAC,DF_IDAC_CORE,1.0/A.CHL.IDAC_FLW_ASY_APP.......")
+    resp = dc.get(
+        "/sdmx/rest/availableconstraint/IDAC,DF_IDAC_CORE,1.0/A.CHL.IDAC_FLW_ASY_APP......."
+    )
     assert resp.status_code == 200
     body = resp.data.decode()
     assert "<com:Value>M</com:Value>" in body and "<com:Value>_T</com:Value>" in body
     assert "<com:Value>F</com:Value>" not in body  # the embargoed F does not "exist" for the public
     assert '<com:Annotation id="obs_count"><com:AnnotationTitle>2<' in body
-    only_f = dc.get("/sdmx/rest/availableconstraint/IDAC,DF_IDAC_CORE,1.0/A.CHL.IDAC_FLW_ASY_APP.F......")
+    only_f = dc.get(
+        "/sdmx/rest/availableconstraint/IDAC,DF_IDAC_CORE,1.0/A.CHL.IDAC_FLW_ASY_APP.F......"
+    )
     assert only_f.status_code == 200
     assert "<com:KeyValue" not in only_f.data.decode()  # an empty cube region
     assert '<com:Annotation id="obs_count"><com:AnnotationTitle>0<' in only_f.data.decode()
@@ -160,10 +182,21 @@ def test_lineage_applies_disclosure(dc: Any, as_audience: Any) -> None:
     assert body["current"]["value"] == "3"
     embargoed = key(SEX="F", INDICATOR="IDAC_FLW_ASY_APP", **CHL)
     as_audience(Audience.public())
-    assert dc.get(f"/api/observations/lineage?flow=DF_IDAC_CORE&key={embargoed}&period=2024").status_code == 404
+    assert (
+        dc.get(
+            f"/api/observations/lineage?flow=DF_IDAC_CORE&key={embargoed}&period=2024"
+        ).status_code
+        == 404
+    )
 
 
 def test_lineage_errors(dc: Any) -> None:
     assert dc.get("/api/observations/lineage?flow=DF_IDAC_CORE").status_code == 400
-    assert dc.get("/api/observations/lineage?flow=DF_IDAC_CORE&key=A.PAN&period=2024").status_code == 400
-    assert dc.get("/api/observations/lineage?flow=DF_IDAC_CORE&key=A.PAN&period=2024&x=1").status_code == 400
+    assert (
+        dc.get("/api/observations/lineage?flow=DF_IDAC_CORE&key=A.PAN&period=2024").status_code
+        == 400
+    )
+    assert (
+        dc.get("/api/observations/lineage?flow=DF_IDAC_CORE&key=A.PAN&period=2024&x=1").status_code
+        == 400
+    )

@@ -1,5 +1,5 @@
-"""SDMX-REST v2 data queries: contexts, keys, c[] filters, attributes/measures, 204/501/400, and schema
-validity of every JSON and XML answer."""
+"""SDMX-REST v2 data queries: contexts, keys, c[] filters, attributes/measures, 204/501/400, and
+schema validity of every JSON and XML answer."""
 
 from __future__ import annotations
 
@@ -29,13 +29,16 @@ def test_default_is_sdmx_json_20_and_valid(dc: Any) -> None:
     assert doc["data"]["dataSets"][0]["series"]
 
 
-@pytest.mark.parametrize("url", [
-    "/sdmx/v2/data/dataflow/IDAC/DF_IDAC_CORE/1.0/A.MEX",
-    "/sdmx/v2/data/dataflow/IDAC/DF_IDAC_CORE/~/A.MEX",
-    "/sdmx/v2/data/dataflow/IDAC/DF_IDAC_CORE/*/A.MEX.*",
-    "/sdmx/v2/data/*/IDAC/DF_IDAC_CORE/1.0/A.MEX",
-    "/sdmx/v2/data/provisionagreement/IDAC/PA_MEX_INM_CORE/1.0",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/sdmx/v2/data/dataflow/IDAC/DF_IDAC_CORE/1.0/A.MEX",
+        "/sdmx/v2/data/dataflow/IDAC/DF_IDAC_CORE/~/A.MEX",
+        "/sdmx/v2/data/dataflow/IDAC/DF_IDAC_CORE/*/A.MEX.*",
+        "/sdmx/v2/data/*/IDAC/DF_IDAC_CORE/1.0/A.MEX",
+        "/sdmx/v2/data/provisionagreement/IDAC/PA_MEX_INM_CORE/1.0",
+    ],
+)
 def test_contexts_and_keys(dc: Any, url: str) -> None:
     got = rows(dc.get(url, headers={"Accept": CSV2}))
     assert len(got) == 35
@@ -47,20 +50,23 @@ def test_multiple_keys_and_trailing_wildcards(dc: Any) -> None:
     assert {(r["REF_AREA"], r["SEX"]) for r in got} == {("MEX", "F"), ("PAN", "M")}
 
 
-@pytest.mark.parametrize(("flt", "check"), [
-    ("c[SEX]=F", lambda r: r["SEX"] == "F"),
-    ("c[SEX]=F,M", lambda r: r["SEX"] in ("F", "M")),
-    ("c[SEX]=ne:_T", lambda r: r["SEX"] != "_T"),
-    ("c[AGE]=sw:Y1", lambda r: r["AGE"].startswith("Y1")),
-    ("c[AGE]=ew:17", lambda r: r["AGE"].endswith("17")),
-    ("c[AGE]=co:T1", lambda r: "T1" in r["AGE"]),
-    ("c[AGE]=nc:T1", lambda r: "T1" not in r["AGE"]),
-    ("c[OBS_VALUE]=ge:1000", lambda r: float(r["OBS_VALUE"]) >= 1000),
-    ("c[OBS_VALUE]=gt:500+lt:1000", lambda r: 500 < float(r["OBS_VALUE"]) < 1000),
-    ("c[TIME_PERIOD]=ge:2024-01+le:2024-12", lambda r: r["TIME_PERIOD"] == "2024"),
-    ("c[SOURCE_TYPE]=ADMIN_BORDER", lambda r: r["SOURCE_TYPE"] == "ADMIN_BORDER"),
-    ("c[%5BSEX%5D]=F", None),
-])
+@pytest.mark.parametrize(
+    ("flt", "check"),
+    [
+        ("c[SEX]=F", lambda r: r["SEX"] == "F"),
+        ("c[SEX]=F,M", lambda r: r["SEX"] in ("F", "M")),
+        ("c[SEX]=ne:_T", lambda r: r["SEX"] != "_T"),
+        ("c[AGE]=sw:Y1", lambda r: r["AGE"].startswith("Y1")),
+        ("c[AGE]=ew:17", lambda r: r["AGE"].endswith("17")),
+        ("c[AGE]=co:T1", lambda r: "T1" in r["AGE"]),
+        ("c[AGE]=nc:T1", lambda r: "T1" not in r["AGE"]),
+        ("c[OBS_VALUE]=ge:1000", lambda r: float(r["OBS_VALUE"]) >= 1000),
+        ("c[OBS_VALUE]=gt:500+lt:1000", lambda r: 500 < float(r["OBS_VALUE"]) < 1000),
+        ("c[TIME_PERIOD]=ge:2024-01+le:2024-12", lambda r: r["TIME_PERIOD"] == "2024"),
+        ("c[SOURCE_TYPE]=ADMIN_BORDER", lambda r: r["SOURCE_TYPE"] == "ADMIN_BORDER"),
+        ("c[%5BSEX%5D]=F", None),
+    ],
+)
 def test_component_filters(dc: Any, flt: str, check: Any) -> None:
     resp = dc.get(f"{V2}/A.MEX?{flt}", headers={"Accept": CSV2})
     if check is None:
@@ -73,7 +79,9 @@ def test_component_filters(dc: Any, flt: str, check: Any) -> None:
 
 def test_time_filter_excludes(dc: Any) -> None:
     assert dc.get(f"{V2}/A.MEX?c[TIME_PERIOD]=lt:2024", headers={"Accept": CSV2}).status_code == 204
-    assert dc.get(f"{V2}/A.MEX?c[TIME_PERIOD]=gt:2023-Q4", headers={"Accept": CSV2}).status_code == 200
+    assert (
+        dc.get(f"{V2}/A.MEX?c[TIME_PERIOD]=gt:2023-Q4", headers={"Accept": CSV2}).status_code == 200
+    )
 
 
 def test_attributes_and_measures(dc: Any) -> None:
@@ -102,33 +110,51 @@ def test_status_codes(dc: Any) -> None:
     assert dc.get(f"{V2}?c[TIME_PERIOD]=ge:yesterday").status_code == 400
     assert dc.get("/sdmx/v2/data/registry/IDAC/DF_IDAC_CORE/1.0").status_code == 400
     assert dc.get(f"{V2}/A.MEX.X.X.X.X.X.X.X.X.X.X").status_code == 400
-    assert dc.get(f"{V2}?asOf=2025-01-01T00:00:00Z&updatedAfter=2025-02-01T00:00:00Z").status_code == 400
-    # Several dataflows in one answer are not implemented (DSD_IDAC_CORE has the core and regional flows).
+    assert (
+        dc.get(f"{V2}?asOf=2025-01-01T00:00:00Z&updatedAfter=2025-02-01T00:00:00Z").status_code
+        == 400
+    )
+    # Several dataflows in one answer are not implemented (DSD_IDAC_CORE has the core and regional
+    # flows).
     assert dc.get("/sdmx/v2/data/dataflow/IDAC/*/1.0").status_code == 501
     assert dc.get("/sdmx/v2/data/datastructure/IDAC/DSD_IDAC_CORE/1.0/A.MEX").status_code == 501
 
 
 @pytest.mark.parametrize("dao", ["TIME_PERIOD", "AllDimensions", "SEX"])
-@pytest.mark.parametrize("detail_params", ["", "attributes=none", "measures=none", "provenance=true",
-                                           "includeHistory=true"])
+@pytest.mark.parametrize(
+    "detail_params",
+    ["", "attributes=none", "measures=none", "provenance=true", "includeHistory=true"],
+)
 @pytest.mark.parametrize("version", ["1.0", "2.0"])
-def test_every_json_answer_is_schema_valid(dc: Any, dao: str, detail_params: str, version: str) -> None:
-    resp = dc.get(f"{V2}/A.MEX+CHL?dimensionAtObservation={dao}&{detail_params}",
-                  headers={"Accept": JSON20 if version == "2.0" else JSON10})
+def test_every_json_answer_is_schema_valid(
+    dc: Any, dao: str, detail_params: str, version: str
+) -> None:
+    resp = dc.get(
+        f"{V2}/A.MEX+CHL?dimensionAtObservation={dao}&{detail_params}",
+        headers={"Accept": JSON20 if version == "2.0" else JSON10},
+    )
     assert resp.status_code == 200
     assert_json_valid(resp.data, version)
 
 
 @pytest.mark.parametrize("dao", ["TIME_PERIOD", "AllDimensions", "SEX"])
 @pytest.mark.parametrize("detail", ["full", "dataonly", "serieskeysonly", "nodata"])
-@pytest.mark.parametrize("accept", [
-    "application/vnd.sdmx.genericdata+xml;version=2.1",
-    "application/vnd.sdmx.structurespecificdata+xml;version=2.1",
-    "application/vnd.sdmx.data+xml;version=3.0.0",
-])
-def test_every_xml_answer_is_schema_valid(dc: Any, data_app: Any, dao: str, detail: str, accept: str) -> None:
-    resp = dc.get(f"/sdmx/rest/data/IDAC,DF_IDAC_CORE,1.0/A.MEX+CHL........?dimensionAtObservation={dao}"
-                  f"&detail={detail}", headers={"Accept": accept})
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "application/vnd.sdmx.genericdata+xml;version=2.1",
+        "application/vnd.sdmx.structurespecificdata+xml;version=2.1",
+        "application/vnd.sdmx.data+xml;version=3.0.0",
+    ],
+)
+def test_every_xml_answer_is_schema_valid(
+    dc: Any, data_app: Any, dao: str, detail: str, accept: str
+) -> None:
+    resp = dc.get(
+        f"/sdmx/rest/data/IDAC,DF_IDAC_CORE,1.0/A.MEX+CHL........?dimensionAtObservation={dao}"
+        f"&detail={detail}",
+        headers={"Accept": accept},
+    )
     assert resp.status_code == 200
     if "genericdata" in accept:
         assert_xml_valid(resp.data)
@@ -137,7 +163,9 @@ def test_every_xml_answer_is_schema_valid(dc: Any, data_app: Any, dao: str, deta
 
 
 def test_json_provenance_annotations(dc: Any) -> None:
-    doc = assert_json_valid(dc.get(f"{V2}/A.MEX?provenance=true", headers={"Accept": JSON20}).data, "2.0")
+    doc = assert_json_valid(
+        dc.get(f"{V2}/A.MEX?provenance=true", headers={"Accept": JSON20}).data, "2.0"
+    )
     annotations = doc["data"]["structures"][0]["annotations"]
     assert annotations[0]["type"] == "IDAC_PROVENANCE"
     assert "provider=MEX_INM" in annotations[0]["title"]
