@@ -45,7 +45,8 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     app.register_blueprint(health_bp)
     # Authentication first: its before_request hook sets the Principal the other modules use.
     for name in ("api.auth.blueprint", "api.openapi", "api.structure.blueprint", "api.submissions.blueprint",
-                 "api.data.blueprint", "api.curation.blueprint", "api.aggregates.blueprint"):
+                 "api.data.blueprint", "api.curation.blueprint", "api.ui.blueprint",
+                 "api.aggregates.blueprint"):
         _register_optional(app, name)
     return app
 
