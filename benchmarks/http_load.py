@@ -175,7 +175,7 @@ def _wrk_load(
 
 def run(quick: bool, seconds: float | None = None, conns: int = 8) -> list[Result]:
     """Start gunicorn, load each scenario, stop gunicorn."""
-    seconds = seconds or (3.0 if quick else 10.0)
+    seconds = seconds or (2.0 if quick else 10.0)
     use_wrk = shutil.which("wrk") is not None
     load = _wrk_load if use_wrk else _python_load
     client = "wrk" if use_wrk else "python client"

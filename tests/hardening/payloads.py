@@ -27,7 +27,7 @@ ATTACKS = (
 )
 
 #: Marker that would only appear if ``/etc/passwd`` (or the planted file) were read.
-SECRET = "TOP-SECRET-CANARY-7f3a"
+SECRET = "TOP-SECRET-CANARY-7f3a"  # noqa: S105 - a canary, not a credential
 
 _DECL = re.compile(rb"^(\s*<\?xml[^>]*\?>)", re.S)
 
