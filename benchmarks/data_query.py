@@ -1,22 +1,23 @@
 """Benchmark: data queries on PostgreSQL (the production store).
 
 A dataflow (DF_IDAC_CORE) with about 1,000,000 observations (99,000 series × 10 years; ``--quick``:
-90,000) is bulk-loaded with COPY into a scratch schema.  Then, for a key query returning about 100,000
-observations (one REF_AREA; quick: 9,000):
+90,000) is bulk-loaded with COPY into a scratch schema.  Then, for a key query returning about
+100,000 observations (one REF_AREA; quick: 9,000):
 
 1. **SDMX-CSV cost** — the full HTTP answer (query parsing, streamed fetch, disclosure control,
-   SDMX-CSV 2.0 writer, through the WSGI app) against the *bare* cost of the same rows: the same SELECT
-   on a raw psycopg server-side cursor written with Python's ``csv.writer``.  Goal: at most 2× the bare
-   cost (ratio ≥ 0.5×), for the public (disclosure on) and for a curator (disclosure off).
-2. **SDMX-ML streaming vs sdmx1** — our StructureSpecificData answer (end to end) against fetching the
-   same rows and building the message with sdmx1 (model objects + ``sdmx.to_xml``).  Goal ≥ 5×.
+   SDMX-CSV 2.0 writer, through the WSGI app) against the *bare* cost of the same rows: the same
+   SELECT on a raw psycopg server-side cursor written with Python's ``csv.writer``.  Goal: at most
+   2× the bare cost (ratio ≥ 0.5×), for the public (disclosure on) and for a curator (disclosure
+   off).
+2. **SDMX-ML streaming vs sdmx1** — our StructureSpecificData answer (end to end) against fetching
+   the same rows and building the message with sdmx1 (model objects + ``sdmx.to_xml``).  Goal ≥ 5×.
 3. **Memory** — tracemalloc peak while streaming answers of growing size (about 10k, 100k, 300k
    observations; quick: 9k, 27k, 90k).  Goal: flat (largest peak ≤ 2× smallest).
 
     python benchmarks/data_query.py [--quick]      # or: python -m benchmarks --only data_query
 
-The database is ``IDAC_TEST_DATABASE_URL`` (default ``postgresql+psycopg://postgres@127.0.0.1:5432/test``);
-the scratch schema is dropped at the end.
+The database is ``IDAC_TEST_DATABASE_URL`` (default
+``postgresql+psycopg://postgres@127.0.0.1:5432/test``); the scratch schema is dropped at the end.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def counterparts(quick: bool) -> list[str]:
     return ["_T", "VEN"] if quick else ["_T", *[f"C{i:02d}" for i in range(21)]]
 
 
-# --- set-up ------------------------------------------------------------------------------------------------
+# --- set-up ---------------------------------------------------------------------------------------
 
 
 @contextmanager
@@ -99,7 +100,7 @@ def load(app: Any, quick: bool) -> int:
     """COPY the generated series and observations; returns the number of observations."""
     from registry.sdmx.periods import period_bounds
 
-    rng = random.Random(42)
+    rng = random.Random(42)  # noqa: S311 - synthetic data, not security
     now = datetime(2025, 1, 1, tzinfo=UTC)
     engine = app.extensions["idac.db"].engine
     keys = [
@@ -131,9 +132,11 @@ def load(app: Any, quick: bool) -> int:
         raw = conn.connection.driver_connection
         with raw.cursor() as cur:
             cur.execute(
-                "INSERT INTO submission (id, dataflow, provider, action, status, content_hash, size_bytes, "
-                "observations_read, observations_loaded, accept_partial, created_at, finished_at, actor) "
-                "VALUES ('BENCH', %s, 'MEX_INM', 'replace', 'loaded', %s, 0, 0, 0, false, %s, %s, 'bench')",
+                "INSERT INTO submission (id, dataflow, provider, action, status, content_hash, "
+                "size_bytes, observations_read, observations_loaded, accept_partial, created_at, "
+                "finished_at, actor) "
+                "VALUES ('BENCH', %s, 'MEX_INM', 'replace', 'loaded', %s, 0, 0, 0, false, %s, %s, "
+                "'bench')",
                 (FLOW, "0" * 64, now, now),
             )
             with cur.copy(
@@ -152,7 +155,8 @@ def load(app: Any, quick: bool) -> int:
             cur.execute("SELECT pk, series_key FROM data_series WHERE dataflow = %s", (FLOW,))
             pks = dict((k, pk) for pk, k in cur.fetchall())
             with cur.copy(
-                "COPY observation (series_pk, time_period, period_start, period_end, value, attrs, obs_status, "
+                "COPY observation (series_pk, time_period, period_start, period_end, value, attrs, "
+                "obs_status, "
                 "conf_status, provider, submission_id, loaded_at) FROM STDIN"
             ) as cp:
                 for k in keys:
@@ -169,7 +173,7 @@ def load(app: Any, quick: bool) -> int:
     return n
 
 
-# --- measurements ----------------------------------------------------------------------------------------
+# --- measurements ---------------------------------------------------------------------------------
 
 
 def bare_sql_csv(app: Any, key: str) -> tuple[float, int]:
@@ -296,7 +300,7 @@ def peak_memory(app: Any, url: str) -> tuple[float, int]:
     return peak / 2**20, size
 
 
-# --- driver ----------------------------------------------------------------------------------------------
+# --- driver ---------------------------------------------------------------------------------------
 
 
 def run(quick: bool) -> list[Result]:
@@ -311,7 +315,8 @@ def run(quick: bool) -> list[Result]:
         n_obs = best(lambda: bare_sql_csv(app, key), 1)[1]
         bare, rows = best(lambda: bare_sql_csv(app, key), repeat)
         print(
-            f"bare SQL + csv.writer      {rows:>9,} rows  {bare:7.3f} s  {rows / bare:>10,.0f} rows/s"
+            f"bare SQL + csv.writer      {rows:>9,} rows  {bare:7.3f} s  "
+            f"{rows / bare:>10,.0f} rows/s"
         )
         for label, audience in (("public", None), ("curator", Audience.curator())):
             if audience is None:
@@ -320,7 +325,8 @@ def run(quick: bool) -> list[Result]:
                 app.extensions["idac.audience_resolver"] = lambda _r, a=audience: a
             t, size = best(lambda: api(app, f"{base}/{key}", CSV2), repeat)
             print(
-                f"API SDMX-CSV 2.0 ({label:7})  {n_obs:>9,} obs   {t:7.3f} s  {n_obs / t:>10,.0f} obs/s  "
+                f"API SDMX-CSV 2.0 ({label:7})  {n_obs:>9,} obs   {t:7.3f} s  "
+                f"{n_obs / t:>10,.0f} obs/s  "
                 f"{t / bare:4.2f}x the bare cost  ({size / 2**20:.1f} MiB)"
             )
             out.append(
@@ -341,7 +347,8 @@ def run(quick: bool) -> list[Result]:
             f"API SS XML (streamed)      {n_obs:>9,} obs   {t_ss:7.3f} s  ({size / 2**20:.1f} MiB)"
         )
         print(
-            f"sdmx1 build + to_xml       {n_obs:>9,} obs   {t_sdmx1:7.3f} s  ({size1 / 2**20:.1f} MiB)  "
+            f"sdmx1 build + to_xml       {n_obs:>9,} obs   {t_sdmx1:7.3f} s  "
+            f"({size1 / 2**20:.1f} MiB)  "
             f"-> ours {t_sdmx1 / t_ss:.1f}x faster"
         )
         out.append(
@@ -372,7 +379,8 @@ def run(quick: bool) -> list[Result]:
             peak, size = peak_memory(app, url)
             peaks.append(peak)
             print(
-                f"memory peak {label:12} {size / 2**20:8.1f} MiB answer  {peak:6.2f} MiB traced peak"
+                f"memory peak {label:12} {size / 2**20:8.1f} MiB answer  "
+                f"{peak:6.2f} MiB traced peak"
             )
         growth = peaks[-1] / peaks[0]
         out.append(

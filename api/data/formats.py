@@ -183,39 +183,48 @@ PROVENANCE_TYPES = CSV_TYPES | JSON_TYPES
 TIME_SERIES_TYPES = frozenset({M.GENERIC_TS_DATA_21.value, M.SS_TS_DATA_21.value})
 
 
+def _concept_names(session: Session, structure: ResolvedStructure) -> dict[str, dict[str, str]]:
+    """Component id -> names of its concept (from the stored concept schemes)."""
+    schemes: dict[Ref, ConceptScheme | None] = {}
+    out: dict[str, dict[str, str]] = {}
+    dsd = structure.dsd
+    for comp in (*dsd.dimensions, *dsd.attributes, *dsd.measures):
+        if comp.concept is None or not comp.concept.item:
+            continue
+        ref = comp.concept.maintainable
+        if ref not in schemes:
+            try:
+                found = store.get(session, ref)
+            except NotFound:
+                found = None
+            schemes[ref] = found if isinstance(found, ConceptScheme) else None
+        scheme = schemes[ref]
+        items = scheme.items if scheme is not None else []
+        item = next((i for i in items if i.id == comp.concept.item), None)
+        if item is not None:
+            out[comp.id] = item.names
+    return out
+
+
+def _component_codelists(session: Session, structure: ResolvedStructure) -> dict[str, Codelist]:
+    """Component id -> the stored codelist enumerating it."""
+    dsd = structure.dsd
+    codelists = codelists_for(session, dsd)
+    out: dict[str, Codelist] = {}
+    for comp in (*dsd.dimensions, *dsd.attributes, *dsd.measures):
+        rep = comp.local_representation
+        enum = rep.enumeration if rep is not None else None
+        if enum is not None and enum.maintainable in codelists:
+            out[comp.id] = codelists[enum.maintainable]
+    return out
+
+
 def name_lookup(
     session: Session, structure: ResolvedStructure, langs: tuple[str, ...]
 ) -> NameLookup:
     """``(component, code) -> name`` from the stored concept schemes and codelists."""
-    dsd = structure.dsd
-    codelists = codelists_for(session, dsd)
-    schemes: dict[Ref, ConceptScheme | None] = {}
-    comp_names: dict[str, dict[str, str]] = {}
-    comp_codes: dict[str, Codelist] = {}
-    for comp in (*dsd.dimensions, *dsd.attributes, *dsd.measures):
-        if comp.concept is not None and comp.concept.item:
-            ref = comp.concept.maintainable
-            if ref not in schemes:
-                try:
-                    found = store.get(session, ref)
-                except NotFound:
-                    found = None
-                schemes[ref] = found if isinstance(found, ConceptScheme) else None
-            scheme = schemes[ref]
-            item = (
-                next((i for i in scheme.items if i.id == comp.concept.item), None)
-                if scheme
-                else None
-            )
-            if item is not None:
-                comp_names[comp.id] = item.names
-        rep = comp.local_representation
-        if (
-            rep is not None
-            and rep.enumeration is not None
-            and rep.enumeration.maintainable in codelists
-        ):
-            comp_codes[comp.id] = codelists[rep.enumeration.maintainable]
+    comp_names = _concept_names(session, structure)
+    comp_codes = _component_codelists(session, structure)
     code_names: dict[str, dict[str, dict[str, str]]] = {}
     flow = structure.dataflow
 

@@ -121,9 +121,8 @@ def _selection(text: str, keywords: tuple[str, ...]) -> str | frozenset[str]:
     return frozenset(parts)
 
 
-def data_query(args: Mapping[str, str], structure: ResolvedStructure, *, v2: bool) -> DataQuery:
-    """The parameters common to data and availability queries."""
-    q = DataQuery()
+def _time_parameters(args: Mapping[str, str], q: DataQuery) -> None:
+    """startPeriod, endPeriod, updatedAfter, asOf."""
     if "startPeriod" in args:
         q.start = period_start(args["startPeriod"])
     if "endPeriod" in args:
@@ -136,6 +135,10 @@ def data_query(args: Mapping[str, str], structure: ResolvedStructure, *, v2: boo
         q.as_of = parse_datetime(args["asOf"], "asOf")
         if q.updated_after is not None and q.updated_after > q.as_of:
             raise InvalidRequest("updatedAfter must not be later than asOf")
+
+
+def _shape_parameters(args: Mapping[str, str], q: DataQuery, structure: ResolvedStructure) -> None:
+    """firstN/lastN, dimensionAtObservation, detail, includeHistory, attributes, measures, mode."""
     if "firstNObservations" in args:
         q.first_n = parse_positive_int(args["firstNObservations"], "firstNObservations")
     if "lastNObservations" in args:
@@ -143,30 +146,33 @@ def data_query(args: Mapping[str, str], structure: ResolvedStructure, *, v2: boo
     q.dimension_at_observation = _dimension_at_observation(
         args.get("dimensionAtObservation"), structure
     )
-    detail = args.get("detail", "full")
-    if detail not in DETAILS:
-        raise InvalidRequest(f"Invalid detail {detail!r}; expected one of {', '.join(DETAILS)}")
-    q.detail = detail
+    q.detail = args.get("detail", "full")
+    if q.detail not in DETAILS:
+        raise InvalidRequest(f"Invalid detail {q.detail!r}; expected one of {', '.join(DETAILS)}")
     if "includeHistory" in args:
         q.include_history = parse_bool(args["includeHistory"], "includeHistory")
     if "attributes" in args:
         q.attributes = _selection(args["attributes"], _ATTRIBUTE_KEYWORDS)
     if "measures" in args:
         q.measures = _selection(args["measures"], ("all", "none"))
+    q.mode = args.get("mode", "exact")
+    if q.mode not in ("exact", "available"):
+        raise InvalidRequest(f"Invalid mode {q.mode!r}; expected exact or available")
+
+
+def data_query(args: Mapping[str, str], structure: ResolvedStructure, *, v2: bool) -> DataQuery:
+    """The parameters common to data and availability queries."""
+    q = DataQuery()
+    _time_parameters(args, q)
+    _shape_parameters(args, q, structure)
     q.filters = parse_filters(args)
-    known = {
-        c.id
-        for c in (*structure.dsd.dimensions, *structure.dsd.attributes, *structure.dsd.measures)
-    }
+    dsd = structure.dsd
+    known = {c.id for c in (*dsd.dimensions, *dsd.attributes, *dsd.measures)}
     unknown = sorted(set(q.filters) - known - {TIME_PERIOD})
     if unknown:
         raise InvalidRequest(
-            f"c[…] names component(s) not in {structure.dsd.ref.short}: {', '.join(unknown)}"
+            f"c[…] names component(s) not in {dsd.ref.short}: {', '.join(unknown)}"
         )
-    mode = args.get("mode", "exact")
-    if mode not in ("exact", "available"):
-        raise InvalidRequest(f"Invalid mode {mode!r}; expected exact or available")
-    q.mode = mode
     return q
 
 

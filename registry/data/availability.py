@@ -150,6 +150,34 @@ def constraint(
     )
 
 
+def _used_concepts(ctx: DataContext, avail: Availability) -> dict[Ref, set[str]]:
+    used: dict[Ref, set[str]] = {}
+    for d in ctx.structure.dsd.dimensions:
+        if d.concept is not None and d.concept.item:
+            used.setdefault(d.concept.maintainable, set()).add(d.concept.item)
+    return used
+
+
+def _used_codes(ctx: DataContext, avail: Availability) -> dict[Ref, set[str]]:
+    used: dict[Ref, set[str]] = {}
+    for d in ctx.structure.dsd.dimensions:
+        rep = d.local_representation
+        codes = avail.values.get(d.id)
+        if codes and rep is not None and rep.enumeration is not None:
+            used.setdefault(rep.enumeration.maintainable, set()).update(codes)
+    return used
+
+
+def _used_providers(session: Session, avail: Availability) -> dict[Ref, set[str]]:
+    used: dict[Ref, set[str]] = {}
+    for stored in store.find(session, [ArtefactType.DATA_PROVIDER_SCHEME]):
+        scheme = stored.artefact
+        ids = {i.id for i in getattr(scheme, "items", [])} & avail.providers
+        if ids:
+            used.setdefault(scheme.ref, set()).update(ids)
+    return used
+
+
 def referenced_artefacts(
     session: Session, ctx: DataContext, avail: Availability, references: list[str]
 ) -> list[Any]:
@@ -158,34 +186,17 @@ def referenced_artefacts(
     wanted = set(references)
     if "all" in wanted:
         wanted = {"datastructure", "dataflow", "codelist", "conceptscheme", "dataproviderscheme"}
-    dsd = ctx.structure.dsd
     out: list[Any] = []
     if "dataflow" in wanted and ctx.structure.dataflow is not None:
         out.append(ctx.structure.dataflow)
     if "datastructure" in wanted:
-        out.append(dsd)
+        out.append(ctx.structure.dsd)
     if "conceptscheme" in wanted:
-        used: dict[Ref, set[str]] = {}
-        for d in dsd.dimensions:
-            if d.concept is not None and d.concept.item:
-                used.setdefault(d.concept.maintainable, set()).add(d.concept.item)
-        out += _partial_schemes(session, used, ConceptScheme)
+        out += _partial_schemes(session, _used_concepts(ctx, avail), ConceptScheme)
     if "codelist" in wanted:
-        used = {}
-        for d in dsd.dimensions:
-            rep = d.local_representation
-            codes = avail.values.get(d.id)
-            if codes and rep is not None and rep.enumeration is not None:
-                used.setdefault(rep.enumeration.maintainable, set()).update(codes)
-        out += _partial_schemes(session, used, Codelist, with_parents=True)
+        out += _partial_schemes(session, _used_codes(ctx, avail), Codelist, with_parents=True)
     if "dataproviderscheme" in wanted and avail.providers:
-        used = {}
-        for stored in store.find(session, [ArtefactType.DATA_PROVIDER_SCHEME]):
-            scheme = stored.artefact
-            ids = {i.id for i in getattr(scheme, "items", [])} & avail.providers
-            if ids:
-                used.setdefault(scheme.ref, set()).update(ids)
-        out += _partial_schemes(session, used, DataProviderScheme)
+        out += _partial_schemes(session, _used_providers(session, avail), DataProviderScheme)
     return out
 
 

@@ -210,10 +210,12 @@ def determined(equations: list[dict[Coord, float]]) -> list[Coord]:
 
 
 def _structural_prune(relations: list[Relation_], cells: dict[Coord, Any]) -> list[Relation_]:
-    """Drop the relations with a required member that is absent from the table and from every other
-    relation: its value is free, so the relation never pins anything down (e.g. URBANISATION
-    ``_T = U + R`` when only ``_T`` is reported).  Repeated until stable; depends on the table's shape
-    only, so it is done once per shape."""
+    """Drop relations with a required member absent from the table and from every other relation.
+
+    Its value is free, so the relation never pins anything down (e.g. URBANISATION ``_T = U + R``
+    when only ``_T`` is reported).  Repeated until stable; it depends on the table's shape only, so
+    it is done once per shape.
+    """
     while True:
         seen: dict[Coord, int] = {}
         for inst in relations:
@@ -349,8 +351,9 @@ class Disclosure:
         if not self.margin_pos:
             for s in series:
                 is_count = self._is_count(s)
-                decided = {id(o): self.primary(o, s.attrs, is_count) for o in s.observations}
-                out = self._publish(s, decided)
+                for o in s.observations:
+                    o.reason = self.primary(o, s.attrs, is_count)
+                out = self._publish(s)
                 if out is not None:
                     yield out
             return
@@ -369,19 +372,24 @@ class Disclosure:
     # --- secondary
     # --------------------------------------------------------------------------------------
 
-    def _block(self, block: list[StoredSeries]) -> Iterator[StoredSeries]:
+    def _tables(self, block: list[StoredSeries]) -> list[_Table]:
+        """The tables of a block (by the non-margin key and period), primary decisions made."""
         mp = self.margin_pos
-        tables: dict[tuple[tuple[str, ...], str], _Table] = {}
-        decided: dict[int, str | None] = {}
+        by_rest: dict[Coord, dict[str, _Table]] = {}
+        primary = self.primary
         for s in block:
             is_count = self._is_count(s)
             rest = tuple(v for n, v in enumerate(s.key) if n not in mp)
             coord = tuple(s.key[n] for n in mp)
+            periods = by_rest.get(rest)
+            if periods is None:
+                periods = by_rest[rest] = {}
+            attrs = s.attrs
             for o in s.observations:
-                reason = decided[id(o)] = self.primary(o, s.attrs, is_count)
-                table = tables.get((rest, o.time_period))
+                reason = o.reason = primary(o, attrs, is_count)
+                table = periods.get(o.time_period)
                 if table is None:
-                    table = tables[(rest, o.time_period)] = _Table()
+                    table = periods[o.time_period] = _Table()
                 versions = table.cells.get(coord)
                 if versions is None:
                     table.cells[coord] = [(o, is_count)]
@@ -389,20 +397,22 @@ class Disclosure:
                     versions.append((o, is_count))
                 if reason is not None and is_count:
                     table.suppressed = True
-        for table in tables.values():
-            if not table.suppressed:
-                continue  # nothing to protect: no suppressed count in any version
+        return [t for periods in by_rest.values() for t in periods.values() if t.suppressed]
+
+    def _block(self, block: list[StoredSeries]) -> Iterator[StoredSeries]:
+        for table in self._tables(block):
+            # Only tables with a suppressed count: elsewhere there is nothing to protect.
             for snapshot in self._snapshots(table):
                 cells = {
-                    c: _Cell(o, _number(o.value), is_count, decided[id(o)])
+                    c: _Cell(o, _number(o.value), is_count, o.reason)
                     for c, (o, is_count) in snapshot.items()
                 }
                 self._secondary(cells)
                 for cell in cells.values():
-                    if cell.reason is not None and decided[id(cell.obs)] is None:
-                        decided[id(cell.obs)] = cell.reason
+                    if cell.reason is not None and cell.obs.reason is None:
+                        cell.obs.reason = cell.reason
         for s in block:
-            out = self._publish(s, decided)
+            out = self._publish(s)
             if out is not None:
                 yield out
 
@@ -535,13 +545,11 @@ class Disclosure:
             queue.extend(m for m in index.get(comp, ()) if m not in queued)
             queued.update(index.get(comp, ()))
 
-    def _audit(
+    def _connected(
         self, relations: list[Relation_], index: dict[Coord, list[int]], cells: dict[Coord, _Cell]
-    ) -> Coord | None:
-        """A complement to suppress when the system of relations still determines a suppressed cell.
-
-        Only the relations connected (through shared unknowns) to a suppressed cell can matter.
-        """
+    ) -> tuple[dict[int, list[Coord]], int]:
+        """The relations connected to a suppressed cell through shared unknowns (their unknowns),
+        and the number of unknowns reached."""
         start = [c for c, cell in cells.items() if cell.reason is not None and cell.count]
         seen_vars = set(start)
         frontier = list(start)
@@ -552,32 +560,40 @@ class Disclosure:
                 if n in rows:
                     continue
                 rows[n] = unknown = self._unknowns(relations[n], cells)
-                for u in unknown:
-                    if u not in seen_vars:
-                        seen_vars.add(u)
-                        frontier.append(u)
+                new = [u for u in unknown if u not in seen_vars]
+                seen_vars.update(new)
+                frontier.extend(new)
+        return rows, len(seen_vars)
+
+    def _audit(
+        self, relations: list[Relation_], index: dict[Coord, list[int]], cells: dict[Coord, _Cell]
+    ) -> Coord | None:
+        """A complement to suppress when the system of relations still determines a suppressed cell.
+
+        Only the relations connected (through shared unknowns) to a suppressed cell can matter.
+        """
+        rows, n_vars = self._connected(relations, index, cells)
         rows = _prune(rows)
-        if not rows or len(seen_vars) > MAX_AUDIT_UNKNOWNS:
+        if not rows or n_vars > MAX_AUDIT_UNKNOWNS:
             return None
         equations = [
             {c: (-1.0 if c == relations[n][0][0] else 1.0) for c in unknown}
             for n, unknown in sorted(rows.items())
         ]
-        for c in determined(equations):
-            cell = cells.get(c)
-            if cell is None or cell.reason is None:
-                continue
+        suppressed = [
+            c for c in determined(equations) if c in cells and cells[c].reason is not None
+        ]
+        for c in suppressed:
             for n in sorted(rows):
-                if c in rows[n]:
-                    comp = self._complement(relations[n], cells)
-                    if comp is not None:
-                        return comp
+                comp = self._complement(relations[n], cells) if c in rows[n] else None
+                if comp is not None:
+                    return comp
         return None
 
     # --- output
     # -------------------------------------------------------------------------------------------
 
-    def _publish(self, s: StoredSeries, decided: dict[int, str | None]) -> StoredSeries | None:
+    def _publish(self, s: StoredSeries) -> StoredSeries | None:
         kept: list[StoredObs] = []
         policy = self.policy
         attr = policy.sample_attribute
@@ -585,7 +601,7 @@ class Disclosure:
         public = self.audience.kind == "public"
         sees_true = self.audience.sees_true
         for o in s.observations:
-            reason = decided.get(id(o))
+            reason = o.reason
             if not public and sees_true(o.provider):
                 kept.append(o)
                 continue

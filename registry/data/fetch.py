@@ -65,6 +65,8 @@ class StoredObs:
     loaded_at: datetime | None
     superseded_at: datetime | None = None
     embargo_until: datetime | None = None
+    #: Set by disclosure control: why the value may not be shown (None: it may).
+    reason: str | None = None
 
 
 @dataclass(slots=True)

@@ -232,7 +232,8 @@ def parse_datetime(text: str, name: str) -> datetime:
             raise InvalidRequest(
                 f"{name} must be an ISO 8601 date-time, got {text[:100]!r}"
             ) from None
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    # UTC: the store keeps UTC times (SQLite keeps them without an offset).
+    return value.astimezone(UTC) if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def parse_positive_int(text: str, name: str) -> int:
