@@ -20,6 +20,16 @@ bp = Blueprint("openapi", __name__)
 
 _ID = r"^[A-Za-z0-9_@$\-]+$"
 _AGENCY = r"^[A-Za-z][A-Za-z0-9_\-]*(\.[A-Za-z][A-Za-z0-9_\-]*)*$"
+_AGENCY_1 = r"^[A-Za-z][A-Za-z0-9_\-]*(\.[A-Za-z][A-Za-z0-9_\-]*)*"
+#: Multiple values: ``+`` in v1, ``,`` in v2; ``*``/``all`` for all.
+_AGENCIES_V1 = rf"^(all|{_AGENCY_1[1:]}(\+{_AGENCY_1[1:]})*)$"
+_AGENCIES_V2 = rf"^(\*|{_AGENCY_1[1:]}(,{_AGENCY_1[1:]})*)$"
+_IDS_V1 = r"^(all|[A-Za-z0-9_@$\-]+(\+[A-Za-z0-9_@$\-]+)*)$"
+_IDS_V2 = r"^(\*|[A-Za-z0-9_@$\-]+(,[A-Za-z0-9_@$\-]+)*)$"
+_VERSION_1 = r"(all|latest|[0-9]+(\.[0-9]+){0,2}(-[A-Za-z0-9]+)?)"
+_VERSIONS_V1 = rf"^{_VERSION_1}(\+{_VERSION_1})*$"
+_VERSION_2 = r"(\*|~|\+|[0-9]+\+?(\.[0-9]+\+?){0,2}(-[A-Za-z0-9]+)?)"
+_VERSIONS_V2 = rf"^{_VERSION_2}(,{_VERSION_2})*$"
 _STRUCT_MEDIA = [MediaType.STRUCTURE_ML_21, MediaType.STRUCTURE_ML_30, MediaType.STRUCTURE_JSON_10,
                  MediaType.STRUCTURE_JSON_20]
 _ERROR_CODES = ("400", "404", "406", "413", "414", "500", "501", "503")
@@ -55,7 +65,9 @@ def _query(name: str, enum: list[str] | None = None, desc: str = "", fmt: str | 
 
 def _responses(media: list[MediaType], ok: str = "OK") -> dict[str, Any]:
     out: dict[str, Any] = {
-        "200": {"description": ok, "content": {m.value: {"schema": {"type": "string"}} for m in media}},
+        "200": {"description": ok, "content": {
+            m.value: {"schema": {"type": "object"} if "json" in m.value else {"type": "string"}} for m in media
+        }},
         "304": {"description": "Not modified (If-None-Match / If-Modified-Since)"},
     }
     for code in _ERROR_CODES:
@@ -77,34 +89,36 @@ def build() -> dict[str, Any]:
     v1_query = [_query("detail", DETAILS), _query("references", REFERENCES + ref_types),
                 _query("format", ["sdmx-ml", "sdmx-ml-2.1", "sdmx-ml-3.0", "sdmx-json", "sdmx-json-1.0", "sdmx-json-2.0"]),
                 _query("asOf", fmt="date-time")]
-    agency = _path_param("agencyID", desc="Agency, `all`, or several joined by `+`")
-    rid = _path_param("resourceID", desc="Id, `all`, or several joined by `+`")
-    version = _path_param("version", desc="Version, `all` or `latest`")
+    agency = _path_param("agencyID", _AGENCIES_V1, desc="Agency, `all`, or several joined by `+`")
+    rid = _path_param("resourceID", _IDS_V1, desc="Id, `all`, or several joined by `+`")
+    version = _path_param("version", _VERSIONS_V1, desc="Version, `all` or `latest`")
     paths["/sdmx/rest/{resource}/{agencyID}/{resourceID}/{version}"] = _get(
         "Structure query (SDMX-REST v1.5)",
         [_path_param("resource", enum=V1_RESOURCES), agency, rid, version, *v1_query], _STRUCT_MEDIA, "Structure v1")
     paths["/sdmx/rest/{itemScheme}/{agencyID}/{resourceID}/{version}/{itemID}"] = _get(
         "Item query (SDMX-REST v1.5)",
-        [_path_param("itemScheme", enum=ITEM_SCHEMES_V1), agency, rid, version, _path_param("itemID"), *v1_query],
+        [_path_param("itemScheme", enum=ITEM_SCHEMES_V1), agency, rid, version, _path_param("itemID", _IDS_V1), *v1_query],
         _STRUCT_MEDIA, "Structure v1")
     v2_query = [_query("detail", DETAILS + ["raw"]),
                 _query("references", REFERENCES + ["ancestors"] + sorted({t.rest_v2 for t in ArtefactType})),
                 _query("asOf", fmt="date-time"), v1_query[2]]
     paths["/sdmx/v2/structure/{structureType}/{agencyID}/{resourceID}/{version}"] = _get(
         "Structure query (SDMX-REST v2)",
-        [_path_param("structureType", enum=V2_TYPES), _path_param("agencyID", desc="Agencies (`,`) or `*`"),
-         _path_param("resourceID", desc="Ids (`,`) or `*`"),
-         _path_param("version", desc="Versions (`,`), `*`, `~` (latest), `+` (latest stable), `1.2+.0`"), *v2_query],
+        [_path_param("structureType", enum=V2_TYPES), _path_param("agencyID", _AGENCIES_V2, desc="Agencies (`,`) or `*`"),
+         _path_param("resourceID", _IDS_V2, desc="Ids (`,`) or `*`"),
+         _path_param("version", _VERSIONS_V2, desc="Versions (`,`), `*`, `~` (latest), `+` (latest stable), `1.2+.0`"),
+         *v2_query],
         _STRUCT_MEDIA, "Structure v2")
     paths["/sdmx/v2/structure/{itemSchemeType}/{agencyID}/{resourceID}/{version}/{itemID}"] = _get(
         "Item query (SDMX-REST v2)",
-        [_path_param("itemSchemeType", enum=ITEM_SCHEMES_V2), _path_param("agencyID"), _path_param("resourceID"),
-         _path_param("version"), _path_param("itemID", desc="Items (`,`) or `*`"), *v2_query],
+        [_path_param("itemSchemeType", enum=ITEM_SCHEMES_V2), _path_param("agencyID", _AGENCIES_V2),
+         _path_param("resourceID", _IDS_V2), _path_param("version", _VERSIONS_V2),
+         _path_param("itemID", _IDS_V2, desc="Items (`,`) or `*`"), *v2_query],
         _STRUCT_MEDIA, "Structure v2")
     schema_media = [MediaType.SCHEMA_ML_21, MediaType.SCHEMA_ML_30, *_STRUCT_MEDIA]
     schema_params = [
         _path_param("context", enum=["datastructure", "dataflow", "provisionagreement"]),
-        _path_param("agencyID", _AGENCY), _path_param("resourceID", _ID), _path_param("version"),
+        _path_param("agencyID", _AGENCY), _path_param("resourceID", _ID), _path_param("version", _VERSIONS_V2),
         _query("dimensionAtObservation"), _query("explicitMeasure", ["true", "false"]),
     ]
     paths["/sdmx/rest/schema/{context}/{agencyID}/{resourceID}/{version}"] = _get(

@@ -108,8 +108,10 @@ def _check_params(allowed: set[str]) -> None:
 
 def _as_of() -> datetime | None:
     raw = request.args.get("asOf")
-    if not raw:
+    if raw is None:
         return None
+    if not raw:
+        raise InvalidRequest("asOf must be an ISO 8601 date-time, got an empty value")
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
