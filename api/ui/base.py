@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, g, make_response, render_tem
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from api.ui.i18n import COOKIE, LANGUAGE_NAMES, LANGUAGES, current_lang, label
 from api.ui.labels import attachment_label, status_label
@@ -30,7 +31,8 @@ bp = Blueprint(
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; "
         "frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
@@ -163,7 +165,7 @@ __all__ = ["COOKIE", "bp", "feature", "page", "principal", "safe_next"]
 
 
 @bp.get("/lang/<code>")
-def set_language(code: str) -> Response:
+def set_language(code: str) -> WerkzeugResponse:
     """Switch the interface language and remember the choice (cookie, one year)."""
     from flask import abort, redirect
 

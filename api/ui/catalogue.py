@@ -1,4 +1,4 @@
-"""Facts about what the registry holds, shared by the home page, the explorer and the submit page."""
+"""What the registry holds, shared by the home page, the explorer and the submit page."""
 
 from __future__ import annotations
 

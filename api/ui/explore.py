@@ -1,4 +1,4 @@
-"""The data explorer: choose a dataflow and filters, see a table and a chart, download the same data.
+"""The data explorer: choose a dataflow and filters, see a table and a chart, download the data.
 
 Data come from the data services every SDMX data answer uses (``registry.data.pipeline.published``)
 for the **public audience**, so disclosure control applies exactly as in the public API: suppressed
@@ -21,6 +21,7 @@ from api.ui.base import bp, page
 from api.ui.charts import Bar, Line, bar_chart, line_chart
 from api.ui.i18n import label
 from registry.data.disclosure import Audience, DisclosurePolicy, threshold_for
+from registry.data.fetch import StoredSeries
 from registry.data.pipeline import DataContext, published
 from registry.data.query import DataQuery
 from registry.errors import InvalidRequest, NotFound
@@ -123,7 +124,7 @@ def explore() -> Response:
     query = DataQuery(
         keys=[pattern] if chosen else None, start=_bound(start, False), end=_bound(end, True)
     )
-    series = []
+    series: list[StoredSeries] = []
     truncated = False
     for s in published(session, ctx, query):
         if len(series) >= MAX_SERIES:
@@ -155,6 +156,7 @@ def explore() -> Response:
                     for k, v in (
                         ("OBS_STATUS", o.obs_status or o.attrs.get("OBS_STATUS")),
                         ("CONF_STATUS", o.conf_status or o.attrs.get("CONF_STATUS")),
+                        ("AGG_COVERAGE", o.attrs.get("AGG_COVERAGE")),
                     )
                     if v
                 },
@@ -252,13 +254,15 @@ def _chart(
         )
         return line_chart(lines, name, desc, suppressed_label=suppressed), "line"
     period = periods[0]
-    bars = [
-        Bar(
-            " · ".join(r["labels"]),
-            None if r["cells"][period].suppressed else _float(r["cells"][period].value),
+    bars = []
+    for r in rows[:40]:
+        cell = r["cells"].get(period)
+        if cell is None:
+            continue
+        cover = cell.flags.get("AGG_COVERAGE")
+        note = _("coverage %(pct)s%%", pct=cover) if cover else ""
+        bars.append(
+            Bar(" · ".join(r["labels"]), None if cell.suppressed else _float(cell.value), note)
         )
-        for r in rows[:40]
-        if period in r["cells"]
-    ]
     desc = _("Values of %(n)d series in %(period)s.", n=len(bars), period=period)
     return bar_chart(bars, f"{name} — {period}", desc, suppressed_label=suppressed), "bar"

@@ -18,7 +18,8 @@ def api_examples(summary: catalogue.FlowSummary, base: str) -> dict[str, str]:
     return {
         "sdmx1": (
             "import sdmx\n\n"
-            f'sdmx.add_source({{"id": "IDAC", "url": "{base}/sdmx/rest", "name": "IDAC registry"}})\n'
+            "sdmx.add_source(\n"
+            f'    {{"id": "IDAC", "url": "{base}/sdmx/rest", "name": "IDAC registry"}}\n)\n'
             'idac = sdmx.Client("IDAC")\n'
             f'msg = idac.data("{f.id}")\n'
             "df = sdmx.to_pandas(msg)\n"
@@ -57,4 +58,7 @@ def home() -> Response:
         countries=countries,
         examples={s.key: api_examples(s, base) for s in summaries},
         providers=catalogue.providers(session),
+        reported={
+            pa.dataflow.maintainable.short for pa in catalogue.agreements(session) if pa.dataflow
+        },
     )

@@ -1,4 +1,4 @@
-"""Languages of the web interface: negotiation, the remembered choice, labels from multilingual names.
+"""Languages of the web interface: negotiation, the remembered choice, multilingual labels.
 
 * Interface strings are gettext messages (``api/translations``, Babel catalogues ``es`` and ``en``;
   source strings are English).  The compiled ``.mo`` files are committed; if one is missing (an

@@ -166,7 +166,7 @@ class Resolver:
 
 
 def allowed_values(constraints: list[m.ContentConstraint]) -> dict[str, list[str]]:
-    """Component id -> values allowed by the included cube regions of ``constraints`` (intersected)."""
+    """Component id -> values allowed by the included cube regions of ``constraints``."""
     out: dict[str, list[str]] = {}
     for cc in constraints:
         for region in cc.cube_regions:
@@ -251,7 +251,7 @@ def tree(items: list[m.Item]) -> list[tuple[m.Item, int]]:
 
 
 def downloads(ref: Ref) -> list[dict[str, str]]:
-    """Download links of an artefact in every structure format (v1 ``format=``, and the Accept header)."""
+    """Download links of an artefact in every structure format (``format=`` and Accept)."""
     path = f"/sdmx/rest/{ref.type.rest_v1}/{ref.agency}/{ref.id}/{ref.version}"
     return [
         {
@@ -316,7 +316,7 @@ def artefact(rtype: str, agency: str, resource_id: str, version: str) -> Respons
             if isinstance(art, m.DataStructure):
                 refs.extend(f.ref for f in flows)
         constraints = [c for c in attached_constraints(refs) if c.role == "Allowed"]
-        # The components' allowed values shown are those of the constraints on this artefact and its DSD.
+        # Allowed values shown: those of the constraints on this artefact and on its DSD.
         own = [
             c
             for c in constraints
@@ -347,7 +347,7 @@ def _aware(value: datetime) -> datetime:
 
 @bp.get("/structures/<rtype>/<agency>/<resource_id>/<version>/history")
 def history(rtype: str, agency: str, resource_id: str, version: str) -> Response:
-    """Every stored state of one version, and the other versions, with links to their differences."""
+    """Every stored state of one version and the other versions, with links to differences."""
     g.ui_active = "structures"
     t = rtype_of(rtype)
     session = get_session()
@@ -398,7 +398,7 @@ def _state(ref: Ref, as_of: datetime | None) -> m.MaintainableArtefact:
 
 @bp.get("/structures/<rtype>/<agency>/<resource_id>/diff")
 def diff(rtype: str, agency: str, resource_id: str) -> Response:
-    """Differences between two versions (``from``/``to``) or two states (``fromAsOf``/``toAsOf``)."""
+    """Differences between versions (``from``/``to``) or states (``fromAsOf``/``toAsOf``)."""
     from registry.curation.diff import diff as structure_diff
 
     g.ui_active = "structures"
@@ -414,7 +414,7 @@ def diff(rtype: str, agency: str, resource_id: str) -> Response:
     result = structure_diff(old, new)
     api = None
     if "curation_json" in current_app.blueprints:
-        params = {"from": old_v, "to": new_v}
+        params: dict[str, Any] = {"from": old_v, "to": new_v}
         params.update({k: v for k in ("fromAsOf", "toAsOf") if (v := request.args.get(k))})
         api = url_for(
             "curation_json.structure_diff",

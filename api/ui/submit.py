@@ -16,6 +16,7 @@ from collections import OrderedDict
 from typing import Any
 
 from flask import Response, g, redirect, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from api.db import get_session
 from api.ui import catalogue
@@ -26,7 +27,7 @@ from registry.submissions.pipeline import DONE
 from registry.submissions.reports import localised
 
 
-def _choices() -> tuple[list[Any], list[dict[str, str]]]:
+def _choices() -> tuple[list[Any], list[dict[str, Any]]]:
     session = get_session()
     flows = catalogue.dataflows(session)
     provs = catalogue.providers(session)
@@ -69,7 +70,7 @@ def submit() -> Response:
 
 
 @bp.post("/submit")
-def submit_form() -> Response:
+def submit_form() -> WerkzeugResponse:
     """Fallback without JavaScript: the multipart form, through the same services as the API."""
     from api.submissions.blueprint import current_actor, runner, settings
     from registry.submissions import services
