@@ -76,7 +76,11 @@ def record(
 
 
 def record_apart(database: Database, ctx: AuditContext, action: str, **kwargs: Any) -> None:
-    """Append one entry in a transaction of its own (for failures whose request is rolled back)."""
+    """Append one entry in a transaction of its own (for failures whose request is rolled back).
+
+    Roll the request's transaction back first: on SQLite an open write transaction on another
+    connection would block this one.
+    """
     with database.transaction() as session:
         record(session, ctx, action, **kwargs)
 

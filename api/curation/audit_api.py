@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request, stream_with_context
+from flask import Blueprint, Response, jsonify, request
 
 from api.auth import current_principal, json_errors
-from api.db import get_session
+from api.db import database, get_session
 from registry import audit
 from registry.auth.principal import ANY, Role
 from registry.errors import InvalidRequest
@@ -79,17 +79,20 @@ def audit_json() -> Response:
 def audit_csv() -> Response:
     """Every matching entry as CSV, oldest first, streamed page by page."""
     filters = _filters()
-    session = get_session()
+    db = database()
 
     def entries() -> Iterator[Any]:
-        offset = 0
-        while True:
-            page = audit.query(session, limit=audit.MAX_PAGE, offset=offset, newest_first=False, **filters)
-            yield from page
-            if len(page) < audit.MAX_PAGE:
-                return
-            offset += len(page)
+        # A session of its own, closed as soon as the last page is read: a streamed answer outlives
+        # the request's session handling, and an idle transaction would hold locks meanwhile.
+        with db.sessions() as session:
+            offset = 0
+            while True:
+                page = audit.query(session, limit=audit.MAX_PAGE, offset=offset, newest_first=False, **filters)
+                yield from page
+                if len(page) < audit.MAX_PAGE:
+                    return
+                offset += len(page)
 
-    resp = Response(stream_with_context(audit.export_csv(entries())), mimetype="text/csv")
+    resp = Response(audit.export_csv(entries()), mimetype="text/csv")
     resp.headers["Content-Disposition"] = 'attachment; filename="idac-audit.csv"'
     return resp

@@ -11,7 +11,7 @@ from registry.sdmx import model as m
 from registry.sdmx.mediatypes import MediaType
 from registry.sdmx.refs import ArtefactType, Ref
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # noqa: S105 - test fixture
 
 
 def add_user(app: Any, name: str, *grants: tuple[str, str | None], password: str | None = PASSWORD,
@@ -73,3 +73,35 @@ def message(*artefacts: m.MaintainableArtefact, fmt: str = "2.1") -> bytes:
     media = {"2.1": MediaType.STRUCTURE_ML_21, "3.0": MediaType.STRUCTURE_ML_30,
              "json": MediaType.STRUCTURE_JSON_20}[fmt].value
     return default_codecs().writer(media).write([WriteItem(a) for a in artefacts], MessageHeader())
+
+
+def assert_xml_valid(body: bytes, version: str = "2.1") -> Any:
+    """Parse ``body`` and assert it is valid against the official SDMX-ML schema."""
+    from lxml import etree
+
+    from registry.sdmx.schemas import xml_schema
+
+    doc = etree.fromstring(body)
+    schema = xml_schema(version)
+    assert schema.validate(doc), schema.error_log
+    return doc
+
+
+def results(body: bytes) -> list[tuple[str, str, str, str]]:
+    """(action, URN, status, code) of each SubmissionResult of a SubmitStructureResponse (XSD-checked)."""
+    doc = assert_xml_valid(body)
+    ns = {"reg": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/registry"}
+    out = []
+    for res in doc.iterfind(".//reg:SubmissionResult", ns):
+        sub = res.find("reg:SubmittedStructure", ns)
+        status = res.find("reg:StatusMessage", ns)
+        text = status.find("reg:MessageText", ns)
+        out.append((sub.get("action"), sub.findtext(".//URN"), status.get("status"), text.get("code")))
+    return out
+
+
+def message_texts(body: bytes) -> str:
+    """All texts of a response, joined (for asserting on reasons)."""
+    from lxml import etree
+
+    return " ".join(etree.fromstring(body).itertext())
