@@ -1,9 +1,9 @@
 """The append-only audit trail: who did what, to which artefact or submission, when, from where.
 
-``record`` adds one entry inside the caller's transaction, so an entry exists exactly when the change
-it describes was committed.  Failures (refused submissions, failed logins, rejected tokens) are
-recorded with ``record_apart``, which commits in its own transaction because the request's own
-transaction is about to be rolled back.
+``record`` adds one entry inside the caller's transaction, so an entry exists exactly when the
+change it describes was committed.  Failures (refused submissions, failed logins, rejected
+tokens) are recorded with ``record_apart``, which commits in its own transaction because the
+request's own transaction is about to be rolled back.
 
 There is deliberately no update or delete function; the database refuses both (triggers in
 migration ``0003_auth``).
@@ -31,15 +31,26 @@ from registry.store.db import Database
 from registry.store.models_auth import AuditEntry
 
 CSV_COLUMNS = (
-    "id", "at", "actor", "action", "outcome", "target", "agency", "provider", "before_version",
-    "after_version", "client_ip", "request_id", "message",
+    "id",
+    "at",
+    "actor",
+    "action",
+    "outcome",
+    "target",
+    "agency",
+    "provider",
+    "before_version",
+    "after_version",
+    "client_ip",
+    "request_id",
+    "message",
 )
 MAX_PAGE = 1000
 
 
 @dataclass(frozen=True, slots=True)
 class AuditContext:
-    """Where a change comes from: the acting principal's name, the client address, the request id."""
+    """Where a change comes from: the acting principal's name, client address, request id."""
 
     actor: str = "system"
     client_ip: str | None = None
@@ -65,10 +76,19 @@ def record(
         agency = agency or target.agency
         target = str(target)
     entry = AuditEntry(
-        at=utcnow(), actor=ctx.actor[:100], action=action[:60], outcome=outcome, target=(target or None) and target[:400],
-        agency=agency, provider=provider, before_version=before_version, after_version=after_version,
-        client_ip=(ctx.client_ip or "")[:64] or None, request_id=(ctx.request_id or "")[:64] or None,
-        message=message, details=details or {},
+        at=utcnow(),
+        actor=ctx.actor[:100],
+        action=action[:60],
+        outcome=outcome,
+        target=(target or None) and target[:400],
+        agency=agency,
+        provider=provider,
+        before_version=before_version,
+        after_version=after_version,
+        client_ip=(ctx.client_ip or "")[:64] or None,
+        request_id=(ctx.request_id or "")[:64] or None,
+        message=message,
+        details=details or {},
     )
     session.add(entry)
     session.flush()
@@ -117,12 +137,18 @@ def query(
         stmt = stmt.where(AuditEntry.outcome == outcome)
     if agencies is not None:
         scoped = AuditEntry.agency.in_(list(agencies))
-        stmt = stmt.where(or_(scoped, AuditEntry.actor == include_actor) if include_actor else scoped)
+        stmt = stmt.where(
+            or_(scoped, AuditEntry.actor == include_actor) if include_actor else scoped
+        )
     if since is not None:
         stmt = stmt.where(AuditEntry.at >= since)
     if until is not None:
         stmt = stmt.where(AuditEntry.at < until)
-    order = (AuditEntry.at.desc(), AuditEntry.pk.desc()) if newest_first else (AuditEntry.at, AuditEntry.pk)
+    order = (
+        (AuditEntry.at.desc(), AuditEntry.pk.desc())
+        if newest_first
+        else (AuditEntry.at, AuditEntry.pk)
+    )
     stmt = stmt.order_by(*order).limit(max(1, min(limit, MAX_PAGE))).offset(max(0, offset))
     return session.scalars(stmt).all()
 
@@ -131,12 +157,19 @@ def count_failures(session: Session, action: str, target: str, since: datetime) 
     """How many failed ``action`` entries about ``target`` since ``since`` (login throttling)."""
     from sqlalchemy import func
 
-    return int(session.scalar(
-        select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == action, AuditEntry.outcome == "failure", AuditEntry.target == target,
-            AuditEntry.at >= since,
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(
+                AuditEntry.action == action,
+                AuditEntry.outcome == "failure",
+                AuditEntry.target == target,
+                AuditEntry.at >= since,
+            )
         )
-    ) or 0)
+        or 0
+    )
 
 
 def as_dict(entry: AuditEntry) -> dict[str, Any]:
@@ -145,10 +178,20 @@ def as_dict(entry: AuditEntry) -> dict[str, Any]:
 
     at = aware(entry.at)
     return {
-        "id": entry.pk, "at": at.isoformat() if at else None, "actor": entry.actor, "action": entry.action,
-        "outcome": entry.outcome, "target": entry.target, "agency": entry.agency, "provider": entry.provider,
-        "beforeVersion": entry.before_version, "afterVersion": entry.after_version, "clientIp": entry.client_ip,
-        "requestId": entry.request_id, "message": entry.message, "details": entry.details or {},
+        "id": entry.pk,
+        "at": at.isoformat() if at else None,
+        "actor": entry.actor,
+        "action": entry.action,
+        "outcome": entry.outcome,
+        "target": entry.target,
+        "agency": entry.agency,
+        "provider": entry.provider,
+        "beforeVersion": entry.before_version,
+        "afterVersion": entry.after_version,
+        "clientIp": entry.client_ip,
+        "requestId": entry.request_id,
+        "message": entry.message,
+        "details": entry.details or {},
     }
 
 
@@ -168,8 +211,24 @@ def export_csv(entries: Iterable[AuditEntry]) -> Iterator[str]:
         buf.seek(0)
         buf.truncate()
         d = as_dict(e)
-        writer.writerow([_csv_safe(v) for v in (
-            d["id"], d["at"], d["actor"], d["action"], d["outcome"], d["target"], d["agency"], d["provider"],
-            d["beforeVersion"], d["afterVersion"], d["clientIp"], d["requestId"], d["message"],
-        )])
+        writer.writerow(
+            [
+                _csv_safe(v)
+                for v in (
+                    d["id"],
+                    d["at"],
+                    d["actor"],
+                    d["action"],
+                    d["outcome"],
+                    d["target"],
+                    d["agency"],
+                    d["provider"],
+                    d["beforeVersion"],
+                    d["afterVersion"],
+                    d["clientIp"],
+                    d["requestId"],
+                    d["message"],
+                )
+            ]
+        )
         yield buf.getvalue()

@@ -6,7 +6,8 @@ Other blueprints use:
   session says otherwise); decide with its methods, e.g.
   ``p.require(p.can_submit_for(provider), f"submit data for {provider}")``;
 * ``audit_context()`` — the actor, client IP and request id for ``registry.audit.record``;
-* ``csrf_token()`` — the session's CSRF token, for forms (also a Jinja global): session-authenticated
+* ``csrf_token()`` — the session's CSRF token, for forms (also a Jinja global):
+  session-authenticated
   POST/PUT/PATCH/DELETE requests must echo it in ``X-CSRF-Token`` or a ``csrf_token`` form field;
   Bearer-token requests are exempt (no ambient credentials);
 * ``load_json(schema)`` — a marshmallow-validated JSON body (400 not JSON, 422 field messages).
@@ -44,8 +45,11 @@ def client_ip() -> str | None:
 
 def audit_context() -> AuditContext:
     """Who and where, for audit entries written during this request."""
-    return AuditContext(actor=current_principal().name, client_ip=client_ip(),
-                        request_id=getattr(g, "request_id", None))
+    return AuditContext(
+        actor=current_principal().name,
+        client_ip=client_ip(),
+        request_id=getattr(g, "request_id", None),
+    )
 
 
 def csrf_token() -> str:
@@ -60,7 +64,9 @@ def csrf_token() -> str:
 def csrf_valid() -> bool:
     """True when the request echoes the session's CSRF token (header or form field)."""
     expected = session.get("csrf")
-    given = request.headers.get(CSRF_HEADER) or (request.form.get(CSRF_FIELD) if request.form else None)
+    given = request.headers.get(CSRF_HEADER) or (
+        request.form.get(CSRF_FIELD) if request.form else None
+    )
     return bool(expected and given and hmac.compare_digest(str(expected), str(given)))
 
 
@@ -75,7 +81,9 @@ def load_json(schema: Schema) -> dict[str, Any]:
         raise Unprocessable("Invalid request fields", details={"fields": exc.messages}) from None
 
 
-def json_error(status: int, sdmx_code: int, message: str, details: dict[str, Any] | None = None) -> Response:
+def json_error(
+    status: int, sdmx_code: int, message: str, details: dict[str, Any] | None = None
+) -> Response:
     """The SDMX-JSON error body (same shape as ``api.errors``), for the JSON ``/api`` endpoints."""
     import json
 
@@ -85,7 +93,9 @@ def json_error(status: int, sdmx_code: int, message: str, details: dict[str, Any
     rid = getattr(g, "request_id", None)
     if rid:
         body["meta"] = {"requestId": rid}
-    return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
+    return Response(
+        json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json"
+    )
 
 
 def json_errors(bp: Blueprint) -> None:

@@ -30,7 +30,9 @@ def _grants(items: list[dict[str, str | None]]) -> list[tuple[str, str | None]]:
 @bp.get("/users")
 def list_users() -> Response:
     """Every account."""
-    return jsonify({"users": [accounts.describe_user(u) for u in accounts.list_users(get_session())]})
+    return jsonify(
+        {"users": [accounts.describe_user(u) for u in accounts.list_users(get_session())]}
+    )
 
 
 @bp.post("/users")
@@ -38,10 +40,21 @@ def create_user() -> tuple[Response, int]:
     """Create an account (``password`` omitted: a token-only machine account)."""
     data = load_json(NewUserSchema())
     s = get_session()
-    user = accounts.create_user(s, data["name"], password=data["password"], grants=_grants(data["grants"]),
-                                display_name=data["displayName"], email=data["email"])
-    audit.record(s, audit_context(), "user.create", target=user.name,
-                 details={"grants": [[g.role, g.scope] for g in user.grants]})
+    user = accounts.create_user(
+        s,
+        data["name"],
+        password=data["password"],
+        grants=_grants(data["grants"]),
+        display_name=data["displayName"],
+        email=data["email"],
+    )
+    audit.record(
+        s,
+        audit_context(),
+        "user.create",
+        target=user.name,
+        details={"grants": [[g.role, g.scope] for g in user.grants]},
+    )
     s.commit()
     return jsonify(accounts.describe_user(user)), 201
 
@@ -78,8 +91,17 @@ def change_user(name: str) -> Response:
         if field in data:
             setattr(user, attr, data[field])
             changed.append(field)
-    audit.record(s, audit_context(), "user.update", target=user.name, details={
-        "changed": changed, "grants": [[g.role, g.scope] for g in user.grants], "active": user.is_active})
+    audit.record(
+        s,
+        audit_context(),
+        "user.update",
+        target=user.name,
+        details={
+            "changed": changed,
+            "grants": [[g.role, g.scope] for g in user.grants],
+            "active": user.is_active,
+        },
+    )
     s.commit()
     return jsonify(accounts.describe_user(user))
 
@@ -88,7 +110,13 @@ def change_user(name: str) -> Response:
 def user_tokens(name: str) -> Response:
     """An account's tokens."""
     s = get_session()
-    return jsonify({"tokens": [tokens.describe_token(t) for t in tokens.list_tokens(s, accounts.get_user(s, name))]})
+    return jsonify(
+        {
+            "tokens": [
+                tokens.describe_token(t) for t in tokens.list_tokens(s, accounts.get_user(s, name))
+            ]
+        }
+    )
 
 
 @bp.post("/users/<name>/tokens")
@@ -98,17 +126,30 @@ def issue_user_token(name: str) -> tuple[Response, int]:
     s = get_session()
     user = accounts.get_user(s, name)
     issued = tokens.issue_token(s, user, expires_days=data["expiresDays"], label=data["label"])
-    audit.record(s, audit_context(), "token.issue", target=issued.token_id, message=f"token for {user.name}",
-                 details={"user": user.name, "expiresDays": data["expiresDays"]})
+    audit.record(
+        s,
+        audit_context(),
+        "token.issue",
+        target=issued.token_id,
+        message=f"token for {user.name}",
+        details={"user": user.name, "expiresDays": data["expiresDays"]},
+    )
     s.commit()
-    return jsonify({"id": issued.token_id, "token": issued.secret,
-                    "expiresAt": issued.expires_at.isoformat() if issued.expires_at else None}), 201
+    return jsonify(
+        {
+            "id": issued.token_id,
+            "token": issued.secret,
+            "expiresAt": issued.expires_at.isoformat() if issued.expires_at else None,
+        }
+    ), 201
 
 
 @bp.get("/tokens")
 def all_tokens() -> Response:
     """Every token."""
-    return jsonify({"tokens": [tokens.describe_token(t) for t in tokens.list_tokens(get_session())]})
+    return jsonify(
+        {"tokens": [tokens.describe_token(t) for t in tokens.list_tokens(get_session())]}
+    )
 
 
 @bp.delete("/tokens/<token_id>")
@@ -116,6 +157,8 @@ def revoke(token_id: str) -> Response:
     """Revoke a token; it stops working on the next request."""
     s = get_session()
     row = tokens.revoke_token(s, token_id)
-    audit.record(s, audit_context(), "token.revoke", target=token_id, details={"user": row.user.name})
+    audit.record(
+        s, audit_context(), "token.revoke", target=token_id, details={"user": row.user.name}
+    )
     s.commit()
     return jsonify(tokens.describe_token(row))

@@ -75,24 +75,39 @@ def _from_token(secret: str) -> Principal:
     ip = client_ip()
     db = database()
     with db.transaction() as s:
+        failure: tokens.TokenRejected | None = None
         try:
             row = tokens.authenticate_token(s, secret)
         except tokens.TokenRejected as exc:
             failure = exc
         else:
-            failure = None
             principal = accounts.principal_for(row.user, method="token", token_id=row.token_id)
             last = accounts.aware(row.last_used_at)
-            due = (request.method not in SAFE_METHODS or last is None or row.last_used_ip != ip
-                   or utcnow() - last >= TOKEN_USE_AUDIT_INTERVAL)
+            due = (
+                request.method not in SAFE_METHODS
+                or last is None
+                or row.last_used_ip != ip
+                or utcnow() - last >= TOKEN_USE_AUDIT_INTERVAL
+            )
             if due:
-                audit.record(s, AuditContext(principal.name, ip, getattr(g, "request_id", None)), "token.use",
-                             target=row.token_id, message=f"{request.method} {request.path}")
+                audit.record(
+                    s,
+                    AuditContext(principal.name, ip, getattr(g, "request_id", None)),
+                    "token.use",
+                    target=row.token_id,
+                    message=f"{request.method} {request.path}",
+                )
                 tokens.mark_used(s, row, ip)
     if failure is not None:
-        audit.record_apart(db, AuditContext("anonymous", ip, getattr(g, "request_id", None)), "token.use",
-                           target=failure.token_id, outcome="failure", message=failure.message,
-                           details={"reason": failure.reason, "path": request.path})
+        audit.record_apart(
+            db,
+            AuditContext("anonymous", ip, getattr(g, "request_id", None)),
+            "token.use",
+            target=failure.token_id,
+            outcome="failure",
+            message=failure.message,
+            details={"reason": failure.reason, "path": request.path},
+        )
         g.auth_error = "invalid_token"
         raise failure
     return principal
@@ -127,7 +142,9 @@ def _challenge(resp: Response) -> Response:
         resp.headers["Retry-After"] = str(retry)
     if resp.status_code == 401 and "WWW-Authenticate" not in resp.headers:
         error = getattr(g, "auth_error", None)
-        resp.headers["WWW-Authenticate"] = 'Bearer realm="IDAC"' + (f', error="{error}"' if error else "")
+        resp.headers["WWW-Authenticate"] = 'Bearer realm="IDAC"' + (
+            f', error="{error}"' if error else ""
+        )
     return resp
 
 
@@ -145,7 +162,9 @@ def _login_rate() -> str:
 def _login_data() -> dict[str, Any]:
     if request.is_json:
         return load_json(LoginSchema())
-    form = {k: request.form.get(k) for k in ("username", "password") if request.form.get(k) is not None}
+    form = {
+        k: request.form.get(k) for k in ("username", "password") if request.form.get(k) is not None
+    }
     from marshmallow import ValidationError
 
     from registry.errors import Unprocessable
@@ -174,16 +193,34 @@ def login() -> Response:
         window = int(current_app.config.get("IDAC_LOGIN_FAILURE_WINDOW", LOGIN_FAILURE_WINDOW))
         limit = int(current_app.config.get("IDAC_LOGIN_MAX_FAILURES", LOGIN_MAX_FAILURES))
         ctx = AuditContext(name[:100], client_ip(), getattr(g, "request_id", None))
-        if audit.count_failures(s, "auth.login", name, utcnow() - timedelta(seconds=window)) >= limit:
-            audit.record_apart(database(), ctx, "auth.login", target=name, outcome="failure",
-                               message="refused: too many failed logins", details={"throttled": True})
+        if (
+            audit.count_failures(s, "auth.login", name, utcnow() - timedelta(seconds=window))
+            >= limit
+        ):
+            audit.record_apart(
+                database(),
+                ctx,
+                "auth.login",
+                target=name,
+                outcome="failure",
+                message="refused: too many failed logins",
+                details={"throttled": True},
+            )
             g.retry_after = window
-            raise TooManyRequests(f"Too many failed logins for this account; try again in {window // 60} minutes")
+            raise TooManyRequests(
+                f"Too many failed logins for this account; try again in {window // 60} minutes"
+            )
         user = accounts.authenticate_password(s, name, data["password"])
         if user is None:
             s.rollback()
-            audit.record_apart(database(), ctx, "auth.login", target=name, outcome="failure",
-                               message="wrong user name or password")
+            audit.record_apart(
+                database(),
+                ctx,
+                "auth.login",
+                target=name,
+                outcome="failure",
+                message="wrong user name or password",
+            )
             raise Unauthorized("Wrong user name or password")
         session.clear()
         session.permanent = True
@@ -191,8 +228,13 @@ def login() -> Response:
         session["sv"] = user.session_version
         token = csrf_token()
         principal = accounts.principal_for(user)
-        audit.record(s, AuditContext(user.name, client_ip(), getattr(g, "request_id", None)), "auth.login",
-                     target=user.name, message="session opened")
+        audit.record(
+            s,
+            AuditContext(user.name, client_ip(), getattr(g, "request_id", None)),
+            "auth.login",
+            target=user.name,
+            message="session opened",
+        )
         s.commit()
         return jsonify({"user": principal.describe(), "csrfToken": token})
 
@@ -228,7 +270,9 @@ def _own_user() -> User:
 def my_tokens() -> Response:
     """The caller's own tokens (never their secrets)."""
     user = _own_user()
-    return jsonify({"tokens": [tokens.describe_token(t) for t in tokens.list_tokens(get_session(), user)]})
+    return jsonify(
+        {"tokens": [tokens.describe_token(t) for t in tokens.list_tokens(get_session(), user)]}
+    )
 
 
 @bp.post("/tokens")
@@ -238,11 +282,22 @@ def new_token() -> tuple[Response, int]:
     data = load_json(NewTokenSchema())
     s = get_session()
     issued = tokens.issue_token(s, user, expires_days=data["expiresDays"], label=data["label"])
-    audit.record(s, audit_context(), "token.issue", target=issued.token_id, message=f"token for {user.name}",
-                 details={"user": user.name, "expiresDays": data["expiresDays"]})
+    audit.record(
+        s,
+        audit_context(),
+        "token.issue",
+        target=issued.token_id,
+        message=f"token for {user.name}",
+        details={"user": user.name, "expiresDays": data["expiresDays"]},
+    )
     s.commit()
-    return jsonify({"id": issued.token_id, "token": issued.secret,
-                    "expiresAt": issued.expires_at.isoformat() if issued.expires_at else None}), 201
+    return jsonify(
+        {
+            "id": issued.token_id,
+            "token": issued.secret,
+            "expiresAt": issued.expires_at.isoformat() if issued.expires_at else None,
+        }
+    ), 201
 
 
 @bp.delete("/tokens/<token_id>")
@@ -257,7 +312,9 @@ def revoke_own_token(token_id: str) -> Response:
 
         raise NotFound(f"No token {token_id!r}")
     tokens.revoke_token(s, token_id)
-    audit.record(s, audit_context(), "token.revoke", target=token_id, details={"user": row.user.name})
+    audit.record(
+        s, audit_context(), "token.revoke", target=token_id, details={"user": row.user.name}
+    )
     s.commit()
     return jsonify(tokens.describe_token(row))
 
@@ -269,7 +326,10 @@ def register(app: Flask) -> None:
     settings = app.extensions["idac.settings"]
     if "idac.limiter" not in app.extensions:
         app.extensions["idac.limiter"] = Limiter(
-            get_remote_address, app=app, storage_uri=settings.ratelimit_storage_url, headers_enabled=True,
+            get_remote_address,
+            app=app,
+            storage_uri=settings.ratelimit_storage_url,
+            headers_enabled=True,
             key_prefix="idac",
         )
     app.config["SESSION_COOKIE_SECURE"] = not app.testing

@@ -26,7 +26,9 @@ class NewUserSchema(Schema):
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     password = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1024))
-    displayName = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))  # noqa: N815
+    displayName = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=200)
+    )  # noqa: N815
     email = fields.Email(load_default=None, allow_none=True)
     grants = fields.List(fields.Nested(GrantSchema), load_default=list)
 

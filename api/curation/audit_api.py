@@ -1,4 +1,4 @@
-"""The audit trail over HTTP: ``GET /api/audit`` (JSON, paged) and ``GET /api/audit.csv`` (all of it).
+"""The audit trail over HTTP: ``GET /api/audit`` (JSON, paged), ``GET /api/audit.csv`` (all).
 
 Admins see every entry; curators see the entries about their agencies' artefacts and their own
 actions.  Filters: ``actor``, ``action`` (prefix), ``target`` (substring), ``outcome``, ``since``,
@@ -32,7 +32,9 @@ def _time(name: str) -> datetime | None:
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
-        raise InvalidRequest(f"{name} must be an ISO 8601 date-time", details={name: ["ISO 8601 date-time"]}) from None
+        raise InvalidRequest(
+            f"{name} must be an ISO 8601 date-time", details={name: ["ISO 8601 date-time"]}
+        ) from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
@@ -51,12 +53,17 @@ def _filters() -> dict[str, Any]:
     principal.require(principal.can_read_audit(), "read the audit log")
     unknown = set(request.args) - _PARAMS
     if unknown:
-        raise InvalidRequest(f"Unknown query parameter(s): {', '.join(sorted(unknown))}",
-                             details={k: ["unknown parameter"] for k in unknown})
+        raise InvalidRequest(
+            f"Unknown query parameter(s): {', '.join(sorted(unknown))}",
+            details={k: ["unknown parameter"] for k in unknown},
+        )
     filters: dict[str, Any] = {
-        "actor": request.args.get("actor") or None, "action": request.args.get("action") or None,
-        "target": request.args.get("target") or None, "outcome": request.args.get("outcome") or None,
-        "since": _time("since"), "until": _time("until"),
+        "actor": request.args.get("actor") or None,
+        "action": request.args.get("action") or None,
+        "target": request.args.get("target") or None,
+        "outcome": request.args.get("outcome") or None,
+        "since": _time("since"),
+        "until": _time("until"),
     }
     agencies = principal.scopes(Role.CURATOR)
     if not principal.is_admin and ANY not in agencies:
@@ -71,8 +78,13 @@ def audit_json() -> Response:
     filters = _filters()
     limit, offset = _int("limit", 100), _int("offset", 0)
     entries = audit.query(get_session(), limit=limit, offset=offset, **filters)
-    return jsonify({"entries": [audit.as_dict(e) for e in entries], "limit": min(max(limit, 1), audit.MAX_PAGE),
-                    "offset": max(offset, 0)})
+    return jsonify(
+        {
+            "entries": [audit.as_dict(e) for e in entries],
+            "limit": min(max(limit, 1), audit.MAX_PAGE),
+            "offset": max(offset, 0),
+        }
+    )
 
 
 @bp.get("/audit.csv")
@@ -87,7 +99,9 @@ def audit_csv() -> Response:
         with db.sessions() as session:
             offset = 0
             while True:
-                page = audit.query(session, limit=audit.MAX_PAGE, offset=offset, newest_first=False, **filters)
+                page = audit.query(
+                    session, limit=audit.MAX_PAGE, offset=offset, newest_first=False, **filters
+                )
                 yield from page
                 if len(page) < audit.MAX_PAGE:
                     return

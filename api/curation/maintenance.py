@@ -20,7 +20,14 @@ from api.db import database, get_session
 from registry import audit
 from registry.curation import submit as maintenance
 from registry.curation.response import MEDIA_TYPE, submit_structure_response
-from registry.errors import Conflict, IdacError, InvalidRequest, NotFound, PayloadTooLarge, Unprocessable
+from registry.errors import (
+    Conflict,
+    IdacError,
+    InvalidRequest,
+    NotFound,
+    PayloadTooLarge,
+    Unprocessable,
+)
 from registry.formats.structures import StructureCodecs, default_codecs
 from registry.sdmx.model import MaintainableArtefact
 from registry.sdmx.refs import ArtefactType, Ref
@@ -68,23 +75,39 @@ def _partial() -> bool:
 def _answer(outcome: maintenance.SubmissionOutcome) -> Response:
     status = outcome.http_status
     ctx = audit_context()
-    details = {"results": [{"ref": str(r.ref), "status": r.status} for r in outcome.results],
-               "partial": outcome.partial}
+    details = {
+        "results": [{"ref": str(r.ref), "status": r.status} for r in outcome.results],
+        "partial": outcome.partial,
+    }
     if outcome.failures and not outcome.stored:
         get_session().rollback()
-        audit.record_apart(database(), ctx, "structure.submit", outcome="failure", message=outcome.summary(),
-                           details=details)
+        audit.record_apart(
+            database(),
+            ctx,
+            "structure.submit",
+            outcome="failure",
+            message=outcome.summary(),
+            details=details,
+        )
     else:
         s = get_session()
-        audit.record(s, ctx, "structure.submit", outcome="partial" if outcome.failures else "success",
-                     message=outcome.summary(), details=details)
+        audit.record(
+            s,
+            ctx,
+            "structure.submit",
+            outcome="partial" if outcome.failures else "success",
+            message=outcome.summary(),
+            details=details,
+        )
         s.commit()
     body = submit_structure_response(outcome.results, receiver=current_principal().name)
     resp = Response(body, status=status, content_type=MEDIA_TYPE)
     created = [r for r in outcome.results if r.status == 201]
     if len(created) == 1:
         ref = created[0].ref
-        resp.headers["Location"] = f"/sdmx/v2/structure/{ref.type.rest_v2}/{ref.agency}/{ref.id}/{ref.version}"
+        resp.headers["Location"] = (
+            f"/sdmx/v2/structure/{ref.type.rest_v2}/{ref.agency}/{ref.id}/{ref.version}"
+        )
     return resp
 
 
@@ -92,12 +115,21 @@ def _submit(types: list[ArtefactType] | None) -> Response:
     _require_curator()
     artefacts = _read()
     if types is not None:
-        wrong = [str(a.ref) for a in artefacts if a.type not in types and not a.is_external_reference]
+        wrong = [
+            str(a.ref) for a in artefacts if a.type not in types and not a.is_external_reference
+        ]
         if wrong:
-            raise Unprocessable(f"The URL names {types[0].rest_v2} but the body holds {', '.join(wrong[:10])}",
-                                details={"unexpected": wrong})
-    outcome = maintenance.submit(get_session(), artefacts, principal=current_principal(), ctx=audit_context(),
-                                 partial=_partial())
+            raise Unprocessable(
+                f"The URL names {types[0].rest_v2} but the body holds {', '.join(wrong[:10])}",
+                details={"unexpected": wrong},
+            )
+    outcome = maintenance.submit(
+        get_session(),
+        artefacts,
+        principal=current_principal(),
+        ctx=audit_context(),
+        partial=_partial(),
+    )
     return _answer(outcome)
 
 
@@ -120,8 +152,9 @@ def replace(rtype: str, agency: str, resource_id: str, version: str) -> Response
     _require_curator()
     expected = Ref(ArtefactType.from_rest(rtype), agency, resource_id, version)
     art = maintenance.expect_single(_read(), expected)
-    outcome = maintenance.submit(get_session(), [art], principal=current_principal(), ctx=audit_context(),
-                                 mode="replace")
+    outcome = maintenance.submit(
+        get_session(), [art], principal=current_principal(), ctx=audit_context(), mode="replace"
+    )
     return _answer(outcome)
 
 
@@ -136,8 +169,15 @@ def remove(rtype: str, agency: str, resource_id: str, version: str) -> Response:
         result = maintenance.delete(s, ref, principal=current_principal(), ctx=audit_context())
     except (Conflict, NotFound) as exc:
         s.rollback()
-        audit.record_apart(database(), audit_context(), "structure.delete", target=ref, outcome="failure",
-                           before_version=ref.version, message=exc.message)
+        audit.record_apart(
+            database(),
+            audit_context(),
+            "structure.delete",
+            target=ref,
+            outcome="failure",
+            before_version=ref.version,
+            message=exc.message,
+        )
         raise
     except IdacError:
         s.rollback()

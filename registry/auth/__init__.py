@@ -13,8 +13,19 @@ and in the web layer ``api.auth.current_principal()``.  Accounts live in ``accou
 """
 
 from registry.auth.principal import ANY, Principal, Role
-from registry.auth.visibility import can_read_structure, drafts_visible, ensure_readable, filter_readable
+from registry.auth.visibility import (
+    can_read_structure,
+    drafts_visible,
+    ensure_readable,
+    filter_readable,
+)
 
 __all__ = [
-    "ANY", "Principal", "Role", "can_read_structure", "drafts_visible", "ensure_readable", "filter_readable",
+    "ANY",
+    "Principal",
+    "Role",
+    "can_read_structure",
+    "drafts_visible",
+    "ensure_readable",
+    "filter_readable",
 ]

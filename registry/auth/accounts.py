@@ -37,26 +37,38 @@ def parse_grant(role: str, scope: str | None) -> tuple[str, str]:
     try:
         r = Role(role.strip().lower())
     except ValueError:
-        raise Unprocessable(f"Unknown role {role!r}; roles are {', '.join(x.value for x in Role)}",
-                            details={"role": [f"one of {', '.join(x.value for x in Role)}"]}) from None
+        raise Unprocessable(
+            f"Unknown role {role!r}; roles are {', '.join(x.value for x in Role)}",
+            details={"role": [f"one of {', '.join(x.value for x in Role)}"]},
+        ) from None
     scope = (scope or "").strip()
     if r.scoped:
         if not scope:
-            what = "an agency id (--agency)" if r is Role.CURATOR else "a data provider id (--provider)"
-            raise Unprocessable(f"The {r.value} role needs {what}", details={"scope": [f"required for {r.value}"]})
+            what = (
+                "an agency id (--agency)"
+                if r is Role.CURATOR
+                else "a data provider id (--provider)"
+            )
+            raise Unprocessable(
+                f"The {r.value} role needs {what}", details={"scope": [f"required for {r.value}"]}
+            )
         if not _SCOPE.match(scope):
             raise Unprocessable(f"Invalid scope {scope!r}", details={"scope": ["an SDMX id or *"]})
     elif scope:
-        raise Unprocessable(f"The {r.value} role takes no agency or provider",
-                            details={"scope": [f"not allowed for {r.value}"]})
+        raise Unprocessable(
+            f"The {r.value} role takes no agency or provider",
+            details={"scope": [f"not allowed for {r.value}"]},
+        )
     return r.value, scope
 
 
 def check_name(name: str) -> str:
     """Validate a user name."""
     if not _NAME.match(name or ""):
-        raise Unprocessable(f"Invalid user name {name!r}",
-                            details={"name": ["1-100 characters: letters, digits and . _ @ -"]})
+        raise Unprocessable(
+            f"Invalid user name {name!r}",
+            details={"name": ["1-100 characters: letters, digits and . _ @ -"]},
+        )
     if name.lower() in RESERVED_NAMES:
         raise Unprocessable(f"{name!r} is reserved", details={"name": ["reserved name"]})
     return name
@@ -95,9 +107,16 @@ def create_user(
         raise Conflict(f"User {name!r} already exists")
     parsed = [parse_grant(r, s) for r, s in grants]
     now = utcnow()
-    user = User(name=name, display_name=display_name, email=email, is_active=True, session_version=1,
-                password_hash=hash_password(password) if password is not None else None,
-                created_at=now, updated_at=now)
+    user = User(
+        name=name,
+        display_name=display_name,
+        email=email,
+        is_active=True,
+        session_version=1,
+        password_hash=hash_password(password) if password is not None else None,
+        created_at=now,
+        updated_at=now,
+    )
     user.grants = [Grant(role=r, scope=s, created_at=now) for r, s in dict.fromkeys(parsed)]
     session.add(user)
     session.flush()
@@ -142,8 +161,13 @@ def authenticate_password(session: Session, name: str, password: str) -> User | 
 
 def principal_for(user: User, *, method: str = "session", token_id: str | None = None) -> Principal:
     """The principal acting as ``user``."""
-    return Principal.of(user.name, [(g.role, g.scope) for g in user.grants], method=method,
-                        token_id=token_id, user_pk=user.pk)
+    return Principal.of(
+        user.name,
+        [(g.role, g.scope) for g in user.grants],
+        method=method,
+        token_id=token_id,
+        user_pk=user.pk,
+    )
 
 
 def describe_user(user: User) -> dict[str, object]:
@@ -166,7 +190,19 @@ def _iso(value: datetime | None) -> str | None:
 
 
 __all__ = [
-    "ANY", "RESERVED_NAMES", "authenticate_password", "aware", "check_name", "create_user", "describe_user",
-    "find_user", "get_user", "list_users", "parse_grant", "principal_for", "set_active", "set_grants",
+    "ANY",
+    "RESERVED_NAMES",
+    "authenticate_password",
+    "aware",
+    "check_name",
+    "create_user",
+    "describe_user",
+    "find_user",
+    "get_user",
+    "list_users",
+    "parse_grant",
+    "principal_for",
+    "set_active",
+    "set_grants",
     "set_password",
 ]

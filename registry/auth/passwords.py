@@ -20,12 +20,18 @@ _METHOD = "scrypt"
 def check_policy(password: str) -> None:
     """Refuse passwords that are too short, too long or only whitespace (422)."""
     if len(password) < MIN_LENGTH:
-        raise Unprocessable(f"The password must have at least {MIN_LENGTH} characters",
-                            details={"password": [f"at least {MIN_LENGTH} characters"]})
+        raise Unprocessable(
+            f"The password must have at least {MIN_LENGTH} characters",
+            details={"password": [f"at least {MIN_LENGTH} characters"]},
+        )
     if len(password) > MAX_LENGTH:
-        raise Unprocessable("The password is too long", details={"password": [f"at most {MAX_LENGTH} characters"]})
+        raise Unprocessable(
+            "The password is too long", details={"password": [f"at most {MAX_LENGTH} characters"]}
+        )
     if not password.strip():
-        raise Unprocessable("The password cannot be blank", details={"password": ["cannot be blank"]})
+        raise Unprocessable(
+            "The password cannot be blank", details={"password": ["cannot be blank"]}
+        )
 
 
 def hash_password(password: str) -> str:

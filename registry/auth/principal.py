@@ -71,12 +71,22 @@ class Principal:
 
     @classmethod
     def of(
-        cls, name: str, grants: Iterable[tuple[str, str]], *, method: str = "session",
-        token_id: str | None = None, user_pk: int | None = None,
+        cls,
+        name: str,
+        grants: Iterable[tuple[str, str]],
+        *,
+        method: str = "session",
+        token_id: str | None = None,
+        user_pk: int | None = None,
     ) -> Principal:
         """A principal with the given ``(role, scope)`` grants."""
-        return cls(name=name, grants=frozenset((str(r), s or "") for r, s in grants), method=method,
-                   token_id=token_id, user_pk=user_pk)
+        return cls(
+            name=name,
+            grants=frozenset((str(r), s or "") for r, s in grants),
+            method=method,
+            token_id=token_id,
+            user_pk=user_pk,
+        )
 
     # --- facts ------------------------------------------------------------------------------------
 
@@ -124,7 +134,7 @@ class Principal:
         return self.is_admin or self._in_scope(Role.SUBMITTER, provider)
 
     def can_see_confidential(self, provider: str | None) -> bool:
-        """May see values of ``provider`` that are confidential, embargoed or below disclosure limits.
+        """May see ``provider``'s confidential or embargoed values (or below disclosure limits).
 
         Admins and the provider's own submitters may; curators maintain structures, not data.
         """
@@ -147,7 +157,7 @@ class Principal:
         return self.is_admin
 
     def require(self, allowed: bool, action: str = "do this") -> None:
-        """Raise ``Unauthorized`` (anonymous) or ``Forbidden`` (authenticated) unless ``allowed``."""
+        """Unless ``allowed``: ``Unauthorized`` (anonymous) or ``Forbidden`` (authenticated)."""
         if allowed:
             return
         if self.is_anonymous:

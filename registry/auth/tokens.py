@@ -53,18 +53,32 @@ class TokenRejected(Unauthorized):
 
 
 def issue_token(
-    session: Session, user: User, *, expires_days: int | None = DEFAULT_EXPIRY_DAYS, label: str | None = None
+    session: Session,
+    user: User,
+    *,
+    expires_days: int | None = DEFAULT_EXPIRY_DAYS,
+    label: str | None = None,
 ) -> IssuedToken:
     """Create a token for ``user``; ``expires_days`` None or 0 means no expiry."""
     if expires_days is not None and not 0 <= expires_days <= MAX_EXPIRY_DAYS:
-        raise Unprocessable(f"expires must be between 0 and {MAX_EXPIRY_DAYS} days",
-                            details={"expires": [f"0..{MAX_EXPIRY_DAYS} days"]})
+        raise Unprocessable(
+            f"expires must be between 0 and {MAX_EXPIRY_DAYS} days",
+            details={"expires": [f"0..{MAX_EXPIRY_DAYS} days"]},
+        )
     secret = PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
     expires = now + timedelta(days=expires_days) if expires_days else None
     token_id = "tok_" + secrets.token_hex(6)
-    session.add(ApiToken(token_id=token_id, user_pk=user.pk, token_hash=hash_token(secret), label=label,
-                         created_at=now, expires_at=expires))
+    session.add(
+        ApiToken(
+            token_id=token_id,
+            user_pk=user.pk,
+            token_hash=hash_token(secret),
+            label=label,
+            created_at=now,
+            expires_at=expires,
+        )
+    )
     session.flush()
     return IssuedToken(token_id, secret, expires)
 
@@ -72,23 +86,34 @@ def issue_token(
 def authenticate_token(session: Session, secret: str, *, now: datetime | None = None) -> ApiToken:
     """The valid token row for ``secret``, or ``TokenRejected`` saying why."""
     now = now or utcnow()
-    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == hash_token(secret.strip()))).one_or_none()
+    row = session.scalars(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(secret.strip()))
+    ).one_or_none()
     if row is None:
         raise TokenRejected("The bearer token is not valid", reason="unknown")
     if row.revoked_at is not None:
-        raise TokenRejected("The bearer token has been revoked", reason="revoked", token_id=row.token_id)
+        raise TokenRejected(
+            "The bearer token has been revoked", reason="revoked", token_id=row.token_id
+        )
     expires = aware(row.expires_at)
     if expires is not None and expires <= now:
         raise TokenRejected("The bearer token has expired", reason="expired", token_id=row.token_id)
     if not row.user.is_active:
-        raise TokenRejected("The bearer token's account is deactivated", reason="inactive", token_id=row.token_id)
+        raise TokenRejected(
+            "The bearer token's account is deactivated", reason="inactive", token_id=row.token_id
+        )
     return row
 
 
-def mark_used(session: Session, token: ApiToken, client_ip: str | None, *, now: datetime | None = None) -> None:
+def mark_used(
+    session: Session, token: ApiToken, client_ip: str | None, *, now: datetime | None = None
+) -> None:
     """Record the last use of a token."""
-    session.execute(update(ApiToken).where(ApiToken.pk == token.pk)
-                    .values(last_used_at=now or utcnow(), last_used_ip=(client_ip or "")[:64] or None))
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.pk == token.pk)
+        .values(last_used_at=now or utcnow(), last_used_ip=(client_ip or "")[:64] or None)
+    )
 
 
 def get_token(session: Session, token_id: str) -> ApiToken:
@@ -110,7 +135,9 @@ def revoke_token(session: Session, token_id: str) -> ApiToken:
 
 def revoke_user_tokens(session: Session, user: User) -> list[str]:
     """Revoke every live token of ``user``; the ids revoked."""
-    rows = session.scalars(select(ApiToken).where(ApiToken.user_pk == user.pk, ApiToken.revoked_at.is_(None))).all()
+    rows = session.scalars(
+        select(ApiToken).where(ApiToken.user_pk == user.pk, ApiToken.revoked_at.is_(None))
+    ).all()
     now = utcnow()
     for row in rows:
         row.revoked_at = now

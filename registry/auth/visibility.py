@@ -29,7 +29,7 @@ def drafts_visible(principal: Principal) -> bool:
 
 
 def can_read_structure(principal: Principal, artefact: MaintainableArtefact) -> bool:
-    """True when ``principal`` may see ``artefact`` (final, or a draft and the principal curates)."""
+    """True when ``principal`` may see ``artefact`` (final, or a draft and a curator asks)."""
     return artefact.is_final or principal.can_see_drafts(artefact.agency)
 
 

@@ -59,22 +59,34 @@ def users() -> None:
 
 @users.command("add")
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice(["admin", "curator", "submitter", "reader"]))
+@click.option(
+    "--role", required=True, type=click.Choice(["admin", "curator", "submitter", "reader"])
+)
 @click.option("--agency", help="Maintenance agency a curator works for (or * for all).")
 @click.option("--provider", help="Data provider a submitter reports for (or * for all).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--no-password", is_flag=True, help="A token-only account (no browser login).")
 @click.option("--display-name", default=None)
 @click.option("--email", default=None)
-def add(name: str, role: str, agency: str | None, provider: str | None, password_stdin: bool, no_password: bool,
-        display_name: str | None, email: str | None) -> None:
+def add(
+    name: str,
+    role: str,
+    agency: str | None,
+    provider: str | None,
+    password_stdin: bool,
+    no_password: bool,
+    display_name: str | None,
+    email: str | None,
+) -> None:
     """Create the account NAME with one role (more grants: the admin API)."""
     from registry import audit
     from registry.auth import accounts, passwords
 
     if agency and provider:
         raise click.UsageError("give --agency (curators) or --provider (submitters), not both")
-    scope = agency if role == "curator" else provider if role == "submitter" else (agency or provider)
+    scope = (
+        agency if role == "curator" else provider if role == "submitter" else (agency or provider)
+    )
     if role == "curator" and provider:
         raise click.UsageError("a curator works for an agency: use --agency")
     if role == "submitter" and agency:
@@ -92,10 +104,21 @@ def add(name: str, role: str, agency: str | None, provider: str | None, password
             sys.exit(1)
 
     def create(session: Session) -> None:
-        user = accounts.create_user(session, name, password=password, grants=[(role, scope)],
-                                    display_name=display_name, email=email)
-        audit.record(session, _CTX, "user.create", target=user.name,
-                     details={"grants": [[g.role, g.scope] for g in user.grants]})
+        user = accounts.create_user(
+            session,
+            name,
+            password=password,
+            grants=[(role, scope)],
+            display_name=display_name,
+            email=email,
+        )
+        audit.record(
+            session,
+            _CTX,
+            "user.create",
+            target=user.name,
+            details={"grants": [[g.role, g.scope] for g in user.grants]},
+        )
 
     _run(create)
     click.echo(f"created {name} ({role}{' ' + scope if scope else ''})")
@@ -103,8 +126,14 @@ def add(name: str, role: str, agency: str | None, provider: str | None, password
 
 @users.command("token")
 @click.argument("name")
-@click.option("--expires", "expires", type=int, default=90, show_default=True,
-              help="Days until the token expires (0: never).")
+@click.option(
+    "--expires",
+    "expires",
+    type=int,
+    default=90,
+    show_default=True,
+    help="Days until the token expires (0: never).",
+)
 @click.option("--label", default=None, help="What the token is for.")
 def token(name: str, expires: int, label: str | None) -> None:
     """Issue an API token to NAME; the token is printed once, alone on the last line."""
@@ -114,13 +143,21 @@ def token(name: str, expires: int, label: str | None) -> None:
     def issue(session: Session) -> tokens.IssuedToken:
         user = accounts.get_user(session, name)
         issued = tokens.issue_token(session, user, expires_days=expires, label=label)
-        audit.record(session, _CTX, "token.issue", target=issued.token_id, message=f"token for {user.name}",
-                     details={"user": user.name, "expiresDays": expires})
+        audit.record(
+            session,
+            _CTX,
+            "token.issue",
+            target=issued.token_id,
+            message=f"token for {user.name}",
+            details={"user": user.name, "expiresDays": expires},
+        )
         return issued
 
     issued = _run(issue)
     until = issued.expires_at.strftime("%Y-%m-%d") if issued.expires_at else "never"
-    click.echo(f"token {issued.token_id} for {name}, expires {until}; store it now, it is not shown again:")
+    click.echo(
+        f"token {issued.token_id} for {name}, expires {until}; store it now, it is not shown again:"
+    )
     click.echo(issued.secret)
 
 
@@ -156,8 +193,15 @@ def list_users() -> None:
     def rows(session: Session) -> list[str]:
         out = []
         for user in accounts.list_users(session):
-            grants = ", ".join(f"{g.role}{':' + g.scope if g.scope else ''}" for g in user.grants) or "reader"
-            live = [t.token_id for t in tokens.list_tokens(session, user) if tokens.token_state(t) == "active"]
+            grants = (
+                ", ".join(f"{g.role}{':' + g.scope if g.scope else ''}" for g in user.grants)
+                or "reader"
+            )
+            live = [
+                t.token_id
+                for t in tokens.list_tokens(session, user)
+                if tokens.token_state(t) == "active"
+            ]
             state = "" if user.is_active else " [inactive]"
             out.append(f"{user.name}{state}\t{grants}\ttokens: {', '.join(live) or '-'}")
         return out

@@ -46,7 +46,9 @@ def load_codelist(session: Session, ref: Ref) -> Codelist:
 
 
 def _authorise(principal: Principal, ref: Ref) -> None:
-    principal.require(principal.can_write_structure(ref.agency), f"edit structures maintained by {ref.agency}")
+    principal.require(
+        principal.can_write_structure(ref.agency), f"edit structures maintained by {ref.agency}"
+    )
 
 
 def _require_draft(codelist: Codelist, what: str) -> None:
@@ -67,41 +69,75 @@ def _index(codelist: Codelist, code_id: str) -> int:
 def _check_langs(texts: Mapping[str, str | None], field: str) -> None:
     bad = [k for k in texts if not _LANG.match(k)]
     if bad:
-        raise Unprocessable(f"Invalid language tag(s) in {field}: {', '.join(bad)}",
-                            details={field: [f"invalid language tag {b!r}" for b in bad]})
+        raise Unprocessable(
+            f"Invalid language tag(s) in {field}: {', '.join(bad)}",
+            details={field: [f"invalid language tag {b!r}" for b in bad]},
+        )
 
 
 def _save(
-    session: Session, before: Codelist, after: Codelist, action: str, code_id: str, *,
-    ctx: AuditContext, details: dict[str, object],
+    session: Session,
+    before: Codelist,
+    after: Codelist,
+    action: str,
+    code_id: str,
+    *,
+    ctx: AuditContext,
+    details: dict[str, object],
 ) -> Codelist:
     store.save(session, [after], actor=ctx.actor, mode="replace")
-    audit.record(session, ctx, action, target=before.ref, before_version=before.version, after_version=after.version,
-                 message=f"{action} {code_id} in {before.ref}", details={"code": code_id, **details})
+    audit.record(
+        session,
+        ctx,
+        action,
+        target=before.ref,
+        before_version=before.version,
+        after_version=after.version,
+        message=f"{action} {code_id} in {before.ref}",
+        details={"code": code_id, **details},
+    )
     return after
 
 
 def _copy(codelist: Codelist) -> Codelist:
-    items = [dataclasses.replace(i, names=dict(i.names), descriptions=dict(i.descriptions),
-                                 annotations=list(i.annotations)) for i in codelist.items]
+    items = [
+        dataclasses.replace(
+            i,
+            names=dict(i.names),
+            descriptions=dict(i.descriptions),
+            annotations=list(i.annotations),
+        )
+        for i in codelist.items
+    ]
     return dataclasses.replace(codelist, items=items)
 
 
 def add_code(
-    session: Session, ref: Ref, code_id: str, *, names: Mapping[str, str],
-    descriptions: Mapping[str, str] | None = None, parent: str | None = None, position: int | None = None,
-    principal: Principal, ctx: AuditContext,
+    session: Session,
+    ref: Ref,
+    code_id: str,
+    *,
+    names: Mapping[str, str],
+    descriptions: Mapping[str, str] | None = None,
+    parent: str | None = None,
+    position: int | None = None,
+    principal: Principal,
+    ctx: AuditContext,
 ) -> Codelist:
     """Add a code (at the end, or at ``position``) to a draft codelist."""
     _authorise(principal, ref)
     before = load_codelist(session, ref)
     _require_draft(before, "adding a code")
     if not _CODE_ID.match(code_id):
-        raise Unprocessable(f"Invalid code id {code_id!r}", details={"id": ["letters, digits, _ @ $ - only"]})
+        raise Unprocessable(
+            f"Invalid code id {code_id!r}", details={"id": ["letters, digits, _ @ $ - only"]}
+        )
     if any(i.id == code_id for i in before.items):
         raise Conflict(f"{ref} already has a code {code_id!r}")
     if not names:
-        raise Unprocessable("A code needs a name in at least one language", details={"names": ["required"]})
+        raise Unprocessable(
+            "A code needs a name in at least one language", details={"names": ["required"]}
+        )
     _check_langs(names, "names")
     if parent is not None:
         _index(before, parent)
@@ -109,13 +145,26 @@ def add_code(
     code = Code(id=code_id, names=dict(names), descriptions=dict(descriptions or {}), parent=parent)
     pos = len(after.items) if position is None else max(0, min(position, len(after.items)))
     after.items.insert(pos, code)
-    return _save(session, before, after, "code.add", code_id, ctx=ctx,
-                 details={"position": pos, "parent": parent, "names": dict(names)})
+    return _save(
+        session,
+        before,
+        after,
+        "code.add",
+        code_id,
+        ctx=ctx,
+        details={"position": pos, "parent": parent, "names": dict(names)},
+    )
 
 
 def rename_code(
-    session: Session, ref: Ref, code_id: str, *, names: Mapping[str, str | None] | None = None,
-    descriptions: Mapping[str, str | None] | None = None, principal: Principal, ctx: AuditContext,
+    session: Session,
+    ref: Ref,
+    code_id: str,
+    *,
+    names: Mapping[str, str | None] | None = None,
+    descriptions: Mapping[str, str | None] | None = None,
+    principal: Principal,
+    ctx: AuditContext,
 ) -> Codelist:
     """Change a code's names/descriptions per language (``None`` removes a language)."""
     _authorise(principal, ref)
@@ -137,15 +186,25 @@ def rename_code(
                 target[lang] = str(text)
         changes[field] = {"from": old, "to": dict(target)}
     if not item.names:
-        raise Unprocessable("A code must keep a name in at least one language", details={"names": ["required"]})
+        raise Unprocessable(
+            "A code must keep a name in at least one language", details={"names": ["required"]}
+        )
     if not changes:
-        raise Unprocessable("Nothing to change: give names and/or descriptions",
-                            details={"names": ["names or descriptions required"]})
+        raise Unprocessable(
+            "Nothing to change: give names and/or descriptions",
+            details={"names": ["names or descriptions required"]},
+        )
     return _save(session, before, after, "code.rename", code_id, ctx=ctx, details=changes)
 
 
 def move_code(
-    session: Session, ref: Ref, code_id: str, position: int, *, principal: Principal, ctx: AuditContext
+    session: Session,
+    ref: Ref,
+    code_id: str,
+    position: int,
+    *,
+    principal: Principal,
+    ctx: AuditContext,
 ) -> Codelist:
     """Move a code to ``position`` (0-based) in a draft codelist."""
     _authorise(principal, ref)
@@ -156,7 +215,9 @@ def move_code(
     item = after.items.pop(idx)
     pos = max(0, min(position, len(after.items)))
     after.items.insert(pos, item)
-    return _save(session, before, after, "code.reorder", code_id, ctx=ctx, details={"from": idx, "to": pos})
+    return _save(
+        session, before, after, "code.reorder", code_id, ctx=ctx, details={"from": idx, "to": pos}
+    )
 
 
 def _ancestors(items: dict[str, Item], code_id: str | None) -> list[str]:
@@ -168,7 +229,13 @@ def _ancestors(items: dict[str, Item], code_id: str | None) -> list[str]:
 
 
 def reparent_code(
-    session: Session, ref: Ref, code_id: str, parent: str | None, *, principal: Principal, ctx: AuditContext
+    session: Session,
+    ref: Ref,
+    code_id: str,
+    parent: str | None,
+    *,
+    principal: Principal,
+    ctx: AuditContext,
 ) -> Codelist:
     """Give a code another parent (``None``: a top-level code) in a draft codelist; no cycles."""
     _authorise(principal, ref)
@@ -178,11 +245,22 @@ def reparent_code(
     if parent is not None:
         _index(before, parent)
         if code_id in _ancestors(before.item_map(), parent):
-            raise Conflict(f"{parent!r} is {code_id!r} itself or one of its descendants: that would make a cycle")
+            raise Conflict(
+                f"{parent!r} is {code_id!r} itself or one of its descendants: "
+                "that would make a cycle"
+            )
     after = _copy(before)
     old = after.items[idx].parent
     after.items[idx].parent = parent
-    return _save(session, before, after, "code.reparent", code_id, ctx=ctx, details={"from": old, "to": parent})
+    return _save(
+        session,
+        before,
+        after,
+        "code.reparent",
+        code_id,
+        ctx=ctx,
+        details={"from": old, "to": parent},
+    )
 
 
 def is_deprecated(item: Item) -> bool:
@@ -191,8 +269,14 @@ def is_deprecated(item: Item) -> bool:
 
 
 def deprecate_code(
-    session: Session, ref: Ref, code_id: str, *, reason: Mapping[str, str] | None = None,
-    replaced_by: str | None = None, principal: Principal, ctx: AuditContext,
+    session: Session,
+    ref: Ref,
+    code_id: str,
+    *,
+    reason: Mapping[str, str] | None = None,
+    replaced_by: str | None = None,
+    principal: Principal,
+    ctx: AuditContext,
 ) -> Codelist:
     """Mark a code deprecated with an annotation (type ``DEPRECATED``); works on final codelists.
 
@@ -204,17 +288,30 @@ def deprecate_code(
     idx = _index(before, code_id)
     if replaced_by is not None:
         if replaced_by == code_id:
-            raise Unprocessable("A code cannot replace itself", details={"replacedBy": ["must be another code"]})
+            raise Unprocessable(
+                "A code cannot replace itself", details={"replacedBy": ["must be another code"]}
+            )
         _index(before, replaced_by)
     if reason:
         _check_langs(reason, "reason")
     after = _copy(before)
     item = after.items[idx]
-    note = Annotation(id=DEPRECATED, type=DEPRECATED, title=replaced_by,
-                      text=dict(reason or {"en": "Deprecated: do not use in new data"}))
+    note = Annotation(
+        id=DEPRECATED,
+        type=DEPRECATED,
+        title=replaced_by,
+        text=dict(reason or {"en": "Deprecated: do not use in new data"}),
+    )
     item.annotations = [a for a in item.annotations if a.type != DEPRECATED] + [note]
-    return _save(session, before, after, "code.deprecate", code_id, ctx=ctx,
-                 details={"replacedBy": replaced_by, "reason": dict(note.text)})
+    return _save(
+        session,
+        before,
+        after,
+        "code.deprecate",
+        code_id,
+        ctx=ctx,
+        details={"replacedBy": replaced_by, "reason": dict(note.text)},
+    )
 
 
 def remove_code(
@@ -227,7 +324,9 @@ def remove_code(
     idx = _index(before, code_id)
     children = [i.id for i in before.items if i.parent == code_id]
     if children:
-        raise Conflict(f"{code_id!r} is the parent of {', '.join(children[:10])}: re-parent them first")
+        raise Conflict(
+            f"{code_id!r} is the parent of {', '.join(children[:10])}: re-parent them first"
+        )
     after = _copy(before)
     after.items.pop(idx)
     return _save(session, before, after, "code.remove", code_id, ctx=ctx, details={"position": idx})

@@ -51,20 +51,39 @@ class StructureDiff:
     reparented: list[dict[str, Any]] = field(default_factory=list)
     deprecated: list[str] = field(default_factory=list)
     reordered: bool = False
-    components: dict[str, list[Any]] = field(default_factory=lambda: {"added": [], "removed": [], "changed": []})
+    components: dict[str, list[Any]] = field(
+        default_factory=lambda: {"added": [], "removed": [], "changed": []}
+    )
 
     @property
     def is_empty(self) -> bool:
         """True when nothing changed."""
-        return not (self.properties or self.added or self.removed or self.renamed or self.reparented
-                    or self.deprecated or self.reordered or any(self.components.values()))
+        return not (
+            self.properties
+            or self.added
+            or self.removed
+            or self.renamed
+            or self.reparented
+            or self.deprecated
+            or self.reordered
+            or any(self.components.values())
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
-            "from": self.old, "to": self.new, "identical": self.is_empty, "properties": self.properties,
-            "items": {"added": self.added, "removed": self.removed, "renamed": self.renamed,
-                      "reparented": self.reparented, "deprecated": self.deprecated, "reordered": self.reordered},
+            "from": self.old,
+            "to": self.new,
+            "identical": self.is_empty,
+            "properties": self.properties,
+            "items": {
+                "added": self.added,
+                "removed": self.removed,
+                "renamed": self.renamed,
+                "reparented": self.reparented,
+                "deprecated": self.deprecated,
+                "reordered": self.reordered,
+            },
             "components": self.components,
         }
 
@@ -88,7 +107,14 @@ def _items(d: StructureDiff, old: ItemScheme, new: ItemScheme) -> None:
         a, b = before[item_id], after[item_id]
         for lang in sorted(set(a.names) | set(b.names)):
             if a.names.get(lang) != b.names.get(lang):
-                d.renamed.append({"id": item_id, "lang": lang, "from": a.names.get(lang), "to": b.names.get(lang)})
+                d.renamed.append(
+                    {
+                        "id": item_id,
+                        "lang": lang,
+                        "from": a.names.get(lang),
+                        "to": b.names.get(lang),
+                    }
+                )
         if a.parent != b.parent:
             d.reparented.append({"id": item_id, "from": a.parent, "to": b.parent})
         if is_deprecated(b) and not is_deprecated(a):
@@ -101,8 +127,12 @@ def _items(d: StructureDiff, old: ItemScheme, new: ItemScheme) -> None:
 def _components(d: StructureDiff, old: DataStructure, new: DataStructure) -> None:
     def table(dsd: DataStructure) -> dict[str, tuple[str, Any]]:
         out: dict[str, tuple[str, Any]] = {}
-        for kind, comps in (("dimension", dsd.dimensions), ("attribute", dsd.attributes),
-                            ("measure", dsd.measures), ("group", dsd.groups)):
+        for kind, comps in (
+            ("dimension", dsd.dimensions),
+            ("attribute", dsd.attributes),
+            ("measure", dsd.measures),
+            ("group", dsd.groups),
+        ):
             for c in comps:
                 out[f"{kind}:{c.id}"] = (kind, plain(c))
         return out
@@ -112,9 +142,15 @@ def _components(d: StructureDiff, old: DataStructure, new: DataStructure) -> Non
     d.components["removed"] = [{"id": k.split(":", 1)[1], "kind": a[k][0]} for k in a if k not in b]
     for key in (k for k in b if k in a):
         (kind, va), (_, vb) = a[key], b[key]
-        changed = {f: {"from": va.get(f), "to": vb.get(f)} for f in sorted(set(va) | set(vb)) if va.get(f) != vb.get(f)}
+        changed = {
+            f: {"from": va.get(f), "to": vb.get(f)}
+            for f in sorted(set(va) | set(vb))
+            if va.get(f) != vb.get(f)
+        }
         if changed:
-            d.components["changed"].append({"id": key.split(":", 1)[1], "kind": kind, "fields": changed})
+            d.components["changed"].append(
+                {"id": key.split(":", 1)[1], "kind": kind, "fields": changed}
+            )
 
 
 def diff(old: MaintainableArtefact, new: MaintainableArtefact) -> StructureDiff:

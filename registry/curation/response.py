@@ -2,8 +2,8 @@
 
 SDMX-REST maintenance answers with it (it exists only in SDMX-ML): one ``SubmissionResult`` per
 artefact, echoing the action (Append, Replace, Delete, Information), the artefact's URN, and a
-``StatusMessage`` (Success, Failure, Warning) whose ``MessageText@code`` is the artefact's HTTP status
-and whose text says why.
+``StatusMessage`` (Success, Failure, Warning) whose ``MessageText@code`` is the artefact's HTTP
+status and whose text says why.
 """
 
 from __future__ import annotations
@@ -30,15 +30,21 @@ def _status(result: ArtefactResult) -> str:
 
 
 def submit_structure_response(
-    results: Sequence[ArtefactResult], *, sender: str = "IDAC", receiver: str = "not_supplied",
-    message_id: str | None = None, prepared: datetime | None = None,
+    results: Sequence[ArtefactResult],
+    *,
+    sender: str = "IDAC",
+    receiver: str = "not_supplied",
+    message_id: str | None = None,
+    prepared: datetime | None = None,
 ) -> bytes:
     """Encode the results as a schema-valid SDMX-ML 2.1 registry message."""
     root = etree.Element(q(MES, "RegistryInterface"), nsmap=_NSMAP)
     header = etree.SubElement(root, q(MES, "Header"))
     etree.SubElement(header, q(MES, "ID")).text = message_id or f"IDAC-{uuid.uuid4().hex[:16]}"
     etree.SubElement(header, q(MES, "Test")).text = "false"
-    etree.SubElement(header, q(MES, "Prepared")).text = (prepared or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    etree.SubElement(header, q(MES, "Prepared")).text = (prepared or datetime.now(UTC)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
     etree.SubElement(header, q(MES, "Sender"), id=sender)
     etree.SubElement(header, q(MES, "Receiver"), id=receiver)
     body = etree.SubElement(root, q(MES, "SubmitStructureResponse"))

@@ -4,9 +4,9 @@ Design decisions:
 
 * **Roles are grants.**  A user holds any number of ``(role, scope)`` grants: ``admin`` (scope
   empty), ``curator`` (scope = a maintenance agency id, or ``*`` for every agency), ``submitter``
-  (scope = a data provider id, or ``*``).  ``reader`` is what everybody is, anonymous included, so it
-  needs no grant (it may still be granted, to record a read-only account).  Scope is ``""`` rather
-  than NULL so the unique constraint also holds for admin grants on PostgreSQL.
+  (scope = a data provider id, or ``*``).  ``reader`` is what everybody is, anonymous included, so
+  it needs no grant (it may still be granted, to record a read-only account).  Scope is ``""``
+  rather than NULL so the unique constraint also holds for admin grants on PostgreSQL.
 * **Tokens are stored as a SHA-256 of the secret only.**  The secret is shown once, when created.
   ``token_id`` is a short public handle for listing and revoking.  Revocation sets ``revoked_at``;
   every request looks the token up, so it takes effect at once.

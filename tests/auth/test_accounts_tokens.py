@@ -32,10 +32,11 @@ def test_migration_is_at_head(db: Database) -> None:
 
 def test_passwords_are_scrypt_hashed(db: Database) -> None:
     with db.transaction() as s:
-        accounts.create_user(s, "alice", password="a long passphrase", grants=[("curator", "IDAC")])
+        accounts.create_user(s, "alice", password="a long passphrase", grants=[("curator", "IDAC")])  # noqa: S106
     with db.transaction() as s:
         user = s.scalars(select(User)).one()
-        assert user.password_hash.startswith("scrypt:") and "a long passphrase" not in user.password_hash
+        assert user.password_hash.startswith("scrypt:")
+        assert "a long passphrase" not in user.password_hash
         assert accounts.authenticate_password(s, "alice", "a long passphrase") is not None
         assert accounts.authenticate_password(s, "alice", "wrong") is None
         assert accounts.authenticate_password(s, "bob", "a long passphrase") is None
@@ -56,7 +57,7 @@ def test_account_rules(db: Database) -> None:
         with pytest.raises(Unprocessable, match="Unknown role"):
             accounts.create_user(s, "e", grants=[("boss", None)])
         with pytest.raises(Unprocessable, match="at least 10"):
-            accounts.create_user(s, "f", password="short")
+            accounts.create_user(s, "f", password="short")  # noqa: S106
         with pytest.raises(NotFound):
             accounts.get_user(s, "nobody")
         # A token-only account cannot log in with a password.
@@ -65,10 +66,13 @@ def test_account_rules(db: Database) -> None:
 
 def test_grants_make_the_principal(db: Database) -> None:
     with db.transaction() as s:
-        user = accounts.create_user(s, "multi", grants=[("curator", "IDAC"), ("submitter", "PAN_SNM")])
+        user = accounts.create_user(
+            s, "multi", grants=[("curator", "IDAC"), ("submitter", "PAN_SNM")]
+        )
         accounts.set_grants(s, user, [("curator", "IDAC"), ("curator", "UNICEF")])
         p = accounts.principal_for(user)
-        assert p.can_write_structure("UNICEF") and not p.can_submit_for("PAN_SNM")
+        assert p.can_write_structure("UNICEF")
+        assert not p.can_submit_for("PAN_SNM")
 
 
 def test_tokens_are_stored_as_sha256_only(db: Database) -> None:
@@ -91,7 +95,8 @@ def test_token_expiry_and_revocation(db: Database) -> None:
     with db.transaction() as s:
         with pytest.raises(tokens.TokenRejected) as exc:
             tokens.authenticate_token(s, short.secret, now=utcnow() + timedelta(days=2))
-        assert exc.value.reason == "expired" and exc.value.http_status == 401
+        assert exc.value.reason == "expired"
+        assert exc.value.http_status == 401
         tokens.revoke_token(s, short.token_id)
     with db.transaction() as s:
         with pytest.raises(tokens.TokenRejected, match="revoked"):

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from registry.auth import Principal, can_read_structure, drafts_visible, ensure_readable, filter_readable
+from registry.auth import (
+    Principal,
+    can_read_structure,
+    drafts_visible,
+    ensure_readable,
+    filter_readable,
+)
 from registry.errors import Forbidden, NotFound, Unauthorized
 from registry.sdmx import model as m
 
@@ -30,26 +36,40 @@ def test_curator_is_scoped_to_its_agency() -> None:
     assert not CURATOR.can_write_structure("ECB")
     assert not CURATOR.can_submit_for("PAN_SNM")
     assert not CURATOR.can_see_confidential("PAN_SNM")
-    assert CURATOR.can_see_drafts() and CURATOR.can_read_audit() and CURATOR.can_read_audit("IDAC")
+    assert CURATOR.can_see_drafts()
+    assert CURATOR.can_read_audit()
+    assert CURATOR.can_read_audit("IDAC")
     assert not CURATOR.can_read_audit("ECB")
     assert not CURATOR.can_manage_users()
 
 
 def test_wildcard_scopes() -> None:
     everywhere = Principal.of("x", [("curator", "*"), ("submitter", "*")])
-    assert everywhere.can_write_structure("ECB") and everywhere.can_submit_for("COL_DANE")
+    assert everywhere.can_write_structure("ECB")
+    assert everywhere.can_submit_for("COL_DANE")
 
 
 def test_admin_and_system_may_do_everything() -> None:
     for p in (ADMIN, Principal.system()):
-        assert p.can_write_structure("ECB") and p.can_submit_for("COL_DANE") and p.can_see_confidential("COL_DANE")
-        assert p.can_manage_users() and p.is_admin and p.is_authenticated
+        assert p.can_write_structure("ECB")
+        assert p.can_submit_for("COL_DANE")
+        assert p.can_see_confidential("COL_DANE")
+        assert p.can_manage_users()
+        assert p.is_admin
+        assert p.is_authenticated
 
 
 def test_anonymous_reader() -> None:
-    assert ANON.is_anonymous and ANON.roles == frozenset({"reader"})
-    assert not any((ANON.can_write_structure("IDAC"), ANON.can_submit_for("PAN_SNM"),
-                    ANON.can_see_confidential("PAN_SNM"), ANON.can_see_drafts()))
+    assert ANON.is_anonymous
+    assert ANON.roles == frozenset({"reader"})
+    assert not any(
+        (
+            ANON.can_write_structure("IDAC"),
+            ANON.can_submit_for("PAN_SNM"),
+            ANON.can_see_confidential("PAN_SNM"),
+            ANON.can_see_drafts(),
+        )
+    )
 
 
 def test_require_distinguishes_401_and_403() -> None:
@@ -69,9 +89,12 @@ def test_principal_is_immutable_and_hashable() -> None:
 def test_drafts_are_visible_to_curators_only() -> None:
     draft = m.Codelist(agency="IDAC", id="CL", is_final=False)
     final = m.Codelist(agency="IDAC", id="CL2", is_final=True)
-    assert can_read_structure(ANON, final) and not can_read_structure(ANON, draft)
-    assert can_read_structure(CURATOR, draft) and not can_read_structure(PAN, draft)
-    assert drafts_visible(CURATOR) and not drafts_visible(ANON)
+    assert can_read_structure(ANON, final)
+    assert not can_read_structure(ANON, draft)
+    assert can_read_structure(CURATOR, draft)
+    assert not can_read_structure(PAN, draft)
+    assert drafts_visible(CURATOR)
+    assert not drafts_visible(ANON)
     assert filter_readable(ANON, [draft, final]) == [final]
     with pytest.raises(NotFound):
         ensure_readable(PAN, draft)
@@ -79,6 +102,11 @@ def test_drafts_are_visible_to_curators_only() -> None:
 
 
 def test_describe() -> None:
-    assert PAN.describe() == {"name": "pan", "authenticated": True, "method": "token",
-                              "roles": ["reader", "submitter"], "grants": [{"role": "submitter", "scope": "PAN_SNM"}],
-                              "tokenId": None}
+    assert PAN.describe() == {
+        "name": "pan",
+        "authenticated": True,
+        "method": "token",
+        "roles": ["reader", "submitter"],
+        "grants": [{"role": "submitter", "scope": "PAN_SNM"}],
+        "tokenId": None,
+    }

@@ -55,10 +55,15 @@ def upgrade() -> None:
         sa.Column("scope", sa.String(100), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["user_pk"], ["auth_user.pk"], name=op.f("fk_auth_grant_user_pk_auth_user"), ondelete="CASCADE"
+            ["user_pk"],
+            ["auth_user.pk"],
+            name=op.f("fk_auth_grant_user_pk_auth_user"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("pk", name=op.f("pk_auth_grant")),
-        sa.UniqueConstraint("user_pk", "role", "scope", name=op.f("uq_auth_grant_user_pk_role_scope")),
+        sa.UniqueConstraint(
+            "user_pk", "role", "scope", name=op.f("uq_auth_grant_user_pk_role_scope")
+        ),
     )
     op.create_index(op.f("ix_auth_grant_user_pk"), "auth_grant", ["user_pk"])
     op.create_table(
@@ -74,7 +79,10 @@ def upgrade() -> None:
         sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_used_ip", sa.String(64), nullable=True),
         sa.ForeignKeyConstraint(
-            ["user_pk"], ["auth_user.pk"], name=op.f("fk_auth_token_user_pk_auth_user"), ondelete="CASCADE"
+            ["user_pk"],
+            ["auth_user.pk"],
+            name=op.f("fk_auth_token_user_pk_auth_user"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("pk", name=op.f("pk_auth_token")),
         sa.UniqueConstraint("token_id", name=op.f("uq_auth_token_token_id")),
@@ -104,7 +112,9 @@ def upgrade() -> None:
     op.create_index("ix_audit_log_target", "audit_log", ["target"])
     op.create_index("ix_audit_log_action_at", "audit_log", ["action", "at"])
     dialect = op.get_bind().dialect.name
-    for stmt in _SQLITE_TRIGGERS if dialect == "sqlite" else _PG_TRIGGERS if dialect == "postgresql" else ():
+    for stmt in (
+        _SQLITE_TRIGGERS if dialect == "sqlite" else _PG_TRIGGERS if dialect == "postgresql" else ()
+    ):
         op.execute(stmt)
 
 
