@@ -125,7 +125,7 @@ def _readers(quick: bool) -> list[Result]:
     from benchmarks import readers as m
 
     n = 100_000 if quick else 1_000_000
-    repeat = 1 if quick else 2
+    repeat = 1
     with tempfile.TemporaryDirectory(prefix="idac-bench-readers-") as tmp:
         ss = Path(tmp) / "ss.xml"
         m.write_ss(ss, n, 100)
@@ -205,7 +205,7 @@ def _load(quick: bool) -> list[Result]:
     """The loader on PostgreSQL (COPY path) and SQLite: first load of a generated SDMX-CSV file."""
     from benchmarks import load as m
 
-    n = 20_000 if quick else 200_000
+    n = 20_000 if quick else 100_000
     out: list[Result] = []
     import contextlib
     import io

@@ -227,6 +227,18 @@ def _cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
+def _peak_rss_mb() -> float:
+    """Peak RSS of this process: ``VmHWM`` (reset by exec), not ``ru_maxrss`` (kept across execve on
+    Linux, so a child of a large parent would report the parent's size)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _measure_lxml(path: Path) -> int:
     from lxml import etree
 
@@ -336,7 +348,7 @@ def measure(kind: str, path: Path) -> dict[str, Any]:
     else:
         raise ValueError(kind)
     cpu = _cpu() - t0
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = _peak_rss_mb()
     return {
         "kind": kind,
         "obs": n,
