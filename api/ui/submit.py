@@ -107,7 +107,7 @@ def submit_form() -> WerkzeugResponse:
     return redirect(url_for("ui.submission", sub_id=sub_id), code=303)
 
 
-def group_findings(report: dict[str, Any]) -> list[dict[str, Any]]:
+def group_findings(report: dict[str, Any], lang: str = "en") -> list[dict[str, Any]]:
     """Findings grouped by rule code (rules in report order), with counts and kept examples."""
     groups: OrderedDict[str, dict[str, Any]] = OrderedDict()
     for code, count in (report.get("rules") or {}).items():
@@ -129,7 +129,8 @@ def group_findings(report: dict[str, Any]) -> list[dict[str, Any]]:
                 "examples": [],
             },
         )
-        grp["title"] = f.get("title") or grp["title"]
+        title = f.get("title_es") if lang == "es" and f.get("title_es") else f.get("title")
+        grp["title"] = title or grp["title"]
         grp["severity"] = f.get("severity") or grp["severity"]
         grp["examples"].append(f)
     return sorted(groups.values(), key=lambda x: (x["severity"] != "error", x["code"]))
@@ -152,6 +153,6 @@ def submission(sub_id: str) -> Response:
         row=row,
         report=report,
         done=done,
-        groups=group_findings(report) if report else [],
+        groups=group_findings(report, current_lang()) if report else [],
         provider=provs.get(row.provider or ""),
     )

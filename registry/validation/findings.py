@@ -45,6 +45,13 @@ class Rule:
     es: str
     hint_en: str = ""
     hint_es: str = ""
+    title_es: str = ""
+
+    def title_in(self, lang: str) -> str:
+        """The rule's title in ``lang`` (Spanish when available, else English)."""
+        if lang == "es":
+            return self.title_es or TITLES_ES.get(self.code, self.title)
+        return self.title
 
     def render(self, lang: str, params: dict[str, Any]) -> str:
         """The message in ``lang`` (``en`` or ``es``; anything else falls back to English)."""
@@ -459,3 +466,43 @@ CATALOGUE: dict[str, Rule] = {
 def rule(code: str) -> Rule:
     """A built-in rule by code."""
     return CATALOGUE[code]
+
+
+#: Spanish titles of the catalogue rules (the content rules carry theirs in the rules file).
+TITLES_ES: dict[str, str] = {
+    "VAL-101": "Mensaje ilegible",
+    "VAL-102": "Estructura equivocada",
+    "VAL-103": "Sin observaciones",
+    "VAL-104": "Validación detenida antes del final",
+    "VAL-105": "Lista de códigos no disponible",
+    "VAL-106": "Estructura nombrada con el tipo equivocado",
+    "VAL-201": "Dimensión desconocida",
+    "VAL-202": "Falta una dimensión",
+    "VAL-203": "Atributo desconocido",
+    "VAL-204": "Atributo en un nivel equivocado",
+    "VAL-205": "Falta el período",
+    "VAL-301": "Código fuera de la lista (dimensión)",
+    "VAL-302": "Código fuera de la lista (atributo)",
+    "VAL-303": "Tipo de dato equivocado",
+    "VAL-304": "Demasiados decimales",
+    "VAL-305": "Valor fuera de rango",
+    "VAL-306": "Longitud equivocada",
+    "VAL-307": "No coincide con el patrón",
+    "VAL-308": "Período no válido",
+    "VAL-309": "Período incoherente con FREQ",
+    "VAL-401": "Clave fuera de la región permitida",
+    "VAL-402": "Clave en una región excluida",
+    "VAL-403": "Clave fuera del conjunto de claves permitido",
+    "VAL-404": "Clave en un conjunto de claves excluido",
+    "VAL-405": "Valor de atributo no permitido",
+    "VAL-406": "Período fuera del rango permitido",
+    "VAL-501": "Valor faltante sin estado",
+    "VAL-502": "Falta un atributo obligatorio de la observación",
+    "VAL-503": "Falta un atributo obligatorio de la serie",
+    "VAL-504": "Falta un atributo obligatorio del conjunto de datos",
+    "VAL-601": "Observación duplicada con valores distintos",
+    "VAL-602": "Observación repetida",
+    "VAL-603": "Control de duplicados incompleto",
+    "VAL-604": "Observación ya almacenada",
+    "VAL-790": "Controles de contenido incompletos",
+}

@@ -167,7 +167,7 @@ class Report:
                 {
                     "code": code,
                     "count": count,
-                    "title": rule.title if rule else code,
+                    "title": rule.title_in(lang) if rule else code,
                     "severity": severity,
                     "examples": [
                         {"message": f.message(lang), **f.location, "count": f.count}
@@ -246,6 +246,8 @@ class FindingSchema(Schema):
     code = fields.Str()
     severity = fields.Str()
     title = fields.Method("get_title")
+    #: Spanish title, so a report stored in English can be shown in either language.
+    title_es = fields.Method("get_title_es")
     message = fields.Method("get_message")
     messages = fields.Method("get_messages")
     location = fields.Method("get_location")
@@ -256,7 +258,10 @@ class FindingSchema(Schema):
         self.lang = lang
 
     def get_title(self, f: Finding) -> str:
-        return f.rule.title
+        return f.rule.title_in(self.lang)
+
+    def get_title_es(self, f: Finding) -> str:
+        return f.rule.title_in("es")
 
     def get_message(self, f: Finding) -> str:
         return f.message(self.lang)

@@ -266,10 +266,11 @@ def parse_rules(data: Mapping[str, Any], source: str | None = None) -> RuleSet:
             for req in _REQUIRED_FIELDS.get(kind, ()):
                 if req not in spec:
                     raise RulesFileError(f"{where} ({code}): '{req}' is required")
-            extra = set(spec) - set(fields) - {"code", "severity", "en", "es", "title", "when"}
+            extra = set(spec) - set(fields) - {"code", "severity", "en", "es", "title", "title_es", "when"}
             if extra:
                 raise RulesFileError(f"{where} ({code}): unknown key(s) {', '.join(sorted(extra))}")
-            rule = Rule(code, severity, spec.get("title", code), spec["en"], spec["es"])
+            rule = Rule(code, severity, spec.get("title", code), spec["en"], spec["es"],
+                        title_es=spec.get("title_es", ""))
             try:
                 kwargs = {k: conv(spec[k]) for k, conv in fields.items() if k in spec}
             except (TypeError, ValueError) as exc:
