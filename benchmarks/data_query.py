@@ -10,7 +10,9 @@ A dataflow (DF_IDAC_CORE) with about 1,000,000 observations (99,000 series × 10
    2× the bare cost (ratio ≥ 0.5×), for the public (disclosure on) and for a curator (disclosure
    off).
 2. **SDMX-ML streaming vs sdmx1** — our StructureSpecificData answer (end to end) against fetching
-   the same rows and building the message with sdmx1 (model objects + ``sdmx.to_xml``).  Goal ≥ 5×.
+   the same rows and building the message with sdmx1 (model objects + ``sdmx.to_xml``).  Goal ≥ 5×,
+   judged like for like on the curator's answer (sdmx1 applies no disclosure control); the public
+   answer is printed beside it.
 3. **Memory** — tracemalloc peak while streaming answers of growing size (about 10k, 100k, 300k
    observations; quick: 9k, 27k, 90k).  Goal: flat (largest peak ≤ 2× smallest).
 
@@ -313,54 +315,71 @@ def run(quick: bool) -> list[Result]:
         base = "/sdmx/rest/data/IDAC,DF_IDAC_CORE,1.0"
         key = "A.MEX........"
         n_obs = best(lambda: bare_sql_csv(app, key), 1)[1]
-        bare, rows = best(lambda: bare_sql_csv(app, key), repeat)
-        print(
-            f"bare SQL + csv.writer      {rows:>9,} rows  {bare:7.3f} s  "
-            f"{rows / bare:>10,.0f} rows/s"
-        )
+        # The reference machine is shared: each API run is paired with a bare run just before it,
+        # and the median of the per-pair cost ratios is judged (slow drifts in load cancel out).
         for label, audience in (("public", None), ("curator", Audience.curator())):
             if audience is None:
                 app.extensions.pop("idac.audience_resolver", None)
             else:
                 app.extensions["idac.audience_resolver"] = lambda _r, a=audience: a
-            t, size = best(lambda: api(app, f"{base}/{key}", CSV2), repeat)
+            pairs = []
+            for _ in range(repeat + 1):
+                bare, rows = bare_sql_csv(app, key)
+                t, size = api(app, f"{base}/{key}", CSV2)
+                pairs.append((t / bare, t, bare))
+            ratio, t, bare = sorted(pairs)[len(pairs) // 2]
+            print(
+                f"bare SQL + csv.writer      {rows:>9,} rows  {bare:7.3f} s  "
+                f"{rows / bare:>10,.0f} rows/s"
+            )
             print(
                 f"API SDMX-CSV 2.0 ({label:7})  {n_obs:>9,} obs   {t:7.3f} s  "
                 f"{n_obs / t:>10,.0f} obs/s  "
-                f"{t / bare:4.2f}x the bare cost  ({size / 2**20:.1f} MiB)"
+                f"{ratio:4.2f}x the bare cost (median of {len(pairs)} pairs: "
+                f"{', '.join(f'{p[0]:.2f}' for p in sorted(pairs))})  ({size / 2**20:.1f} MiB)"
             )
             out.append(
-                Result.rate(
+                Result(
                     f"data_query: SDMX-CSV {n_obs:,} obs ({label})",
                     n_obs / t,
                     "obs/s",
                     rows / bare,
                     "bare SQL + csv.writer",
-                    goal_ratio=0.5,
-                    goal="≤ 2x the bare cost (≥ 0.5x)",
+                    1 / ratio,
+                    "≤ 2x the bare cost (≥ 0.5x)",
+                    ratio <= 2.0,
+                    note=f"median cost ratio {ratio:.2f}",
+                )
+            )
+        # Like for like: sdmx1 builds the rows as stored (no disclosure control), so the goal is
+        # judged on the curator's answer; the public answer (disclosure on) is shown beside it.
+        t_sdmx1, size1 = sdmx1_build(app, key)
+        print(
+            f"sdmx1 build + to_xml       {n_obs:>9,} obs   {t_sdmx1:7.3f} s  "
+            f"({size1 / 2**20:.1f} MiB)"
+        )
+        for label, audience in (("curator", Audience.curator()), ("public", None)):
+            if audience is None:
+                app.extensions.pop("idac.audience_resolver", None)
+            else:
+                app.extensions["idac.audience_resolver"] = lambda _r, a=audience: a
+            t_ss, size = best(lambda: api(app, f"{base}/{key}", SS), repeat)
+            print(
+                f"API SS XML ({label:7})      {n_obs:>9,} obs   {t_ss:7.3f} s  "
+                f"({size / 2**20:.1f} MiB)  -> {t_sdmx1 / t_ss:.1f}x faster than sdmx1"
+            )
+            out.append(
+                Result.rate(
+                    f"data_query: SDMX-ML SS {n_obs:,} obs vs sdmx1 ({label})",
+                    n_obs / t_ss,
+                    "obs/s",
+                    n_obs / t_sdmx1,
+                    "fetch + sdmx1 model + to_xml",
+                    goal_ratio=5 if label == "curator" else None,
+                    note="" if label == "curator" else "with disclosure control (sdmx1: without)",
                 )
             )
         app.extensions.pop("idac.audience_resolver", None)
-        t_ss, size = best(lambda: api(app, f"{base}/{key}", SS), repeat)
-        t_sdmx1, size1 = sdmx1_build(app, key)
-        print(
-            f"API SS XML (streamed)      {n_obs:>9,} obs   {t_ss:7.3f} s  ({size / 2**20:.1f} MiB)"
-        )
-        print(
-            f"sdmx1 build + to_xml       {n_obs:>9,} obs   {t_sdmx1:7.3f} s  "
-            f"({size1 / 2**20:.1f} MiB)  "
-            f"-> ours {t_sdmx1 / t_ss:.1f}x faster"
-        )
-        out.append(
-            Result.rate(
-                f"data_query: SDMX-ML SS {n_obs:,} obs vs sdmx1",
-                n_obs / t_ss,
-                "obs/s",
-                n_obs / t_sdmx1,
-                "fetch + sdmx1 model + to_xml",
-                goal_ratio=5,
-            )
-        )
         sizes = (
             [
                 ("1 indicator", f"{base}/A.MEX.IDAC_STK_REF......."),

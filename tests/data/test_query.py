@@ -101,9 +101,13 @@ def test_datetimes() -> None:
 def test_filters() -> None:
     f = parse_filter("AGE", "sw:Y1,eq:_T")
     assert f == ((Condition("sw", "Y1"),), (Condition("eq", "_T"),))
-    assert value_passes(f, "Y10T14") and value_passes(f, "_T") and not value_passes(f, "Y0T4")
+    assert value_passes(f, "Y10T14")
+    assert value_passes(f, "_T")
+    assert not value_passes(f, "Y0T4")
     both = parse_filter("OBS_VALUE", "gt:5 lt:10")  # '+' arrives as a space
-    assert value_passes(both, "7") and not value_passes(both, "12") and not value_passes(both, None)
+    assert value_passes(both, "7")
+    assert not value_passes(both, "12")
+    assert not value_passes(both, None)
     assert value_passes(parse_filter("X", "ne:A"), None)
     t = parse_filter("TIME_PERIOD", "ge:2024-Q2+le:2024-Q3")
     assert period_passes(t, "2024-05", "2024-05-01", "2024-05-31")

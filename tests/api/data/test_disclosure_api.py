@@ -100,7 +100,8 @@ def test_embargoed_cell_is_invisible_and_protected(dc: Any) -> None:
 def test_embargo_and_true_values_for_provider_and_curator(dc: Any, as_audience: Any) -> None:
     as_audience(Audience.provider("CHL_SERMIG"))
     own = by_sex(dc.get(f"{BASE}/{ASY}", headers={"Accept": CSV2}))
-    assert own["F"]["OBS_VALUE"] == "20" and own["M"]["OBS_VALUE"] == "30"
+    assert own["F"]["OBS_VALUE"] == "20"
+    assert own["M"]["OBS_VALUE"] == "30"
     as_audience(Audience.provider("PAN_SNM"))
     other = by_sex(dc.get(f"{BASE}/{STK}", headers={"Accept": CSV2}))
     assert other["F"]["OBS_VALUE"] == ""
@@ -122,7 +123,8 @@ def test_availability_does_not_reveal_embargoed_cells(dc: Any) -> None:
     )
     assert resp.status_code == 200
     body = resp.data.decode()
-    assert "<com:Value>M</com:Value>" in body and "<com:Value>_T</com:Value>" in body
+    assert "<com:Value>M</com:Value>" in body
+    assert "<com:Value>_T</com:Value>" in body
     assert "<com:Value>F</com:Value>" not in body  # the embargoed F does not "exist" for the public
     assert '<com:Annotation id="obs_count"><com:AnnotationTitle>2<' in body
     only_f = dc.get(
