@@ -80,8 +80,12 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
-        from sqlalchemy.exc import OperationalError, InterfaceError
+        from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 
+        if isinstance(exc, DataError):
+            # The database refused a value the request carried (e.g. out of range): the client's input.
+            log.warning("database refused a request value: %s", exc.orig.__class__.__name__ if exc.orig else exc)
+            return error_response(400, 140, "A value in the request cannot be processed")
         if isinstance(exc, (OperationalError, InterfaceError)):
             log.error("database unavailable: %s", exc.__class__.__name__)
             return error_response(503, 503, "The database is unavailable; retry later", headers={"Retry-After": "30"})

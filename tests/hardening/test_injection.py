@@ -17,16 +17,6 @@ from registry.formats.base import DataSetInfo, OutObs, OutSeries, ResolvedStruct
 from tests.conftest import PG_URL
 from tests.hardening.conftest import artefact_count, assert_still_up
 
-#: PostgreSQL refuses NUL in text parameters (psycopg.DataError); the service lets that become a 500.
-NUL_BUG = pytest.mark.xfail(
-    condition=bool(PG_URL),
-    strict=True,
-    reason="BUG (PostgreSQL only): a NUL byte (%00) in a path segment or parameter reaches the SQL query; "
-    "psycopg raises DataError 'PostgreSQL text fields cannot contain NUL (0x00) bytes' and "
-    "api/errors.py answers 500 instead of 400 (registry/store/artefacts.py find, "
-    "registry/submissions/services.py list_submissions, the data queries)",
-)
-
 #: Hostile values; URL-quoted before use.
 METACHARACTERS = [
     "'",
@@ -55,7 +45,7 @@ def _cases() -> list[Any]:
     for bad in METACHARACTERS:
         for template in (V1, V2):
             for seg in GOOD:
-                marks = [NUL_BUG] if bad == "\x00" and seg in ("agency", "id") else []
+                marks = []
                 out.append(
                     pytest.param(
                         template,
@@ -108,14 +98,6 @@ def test_sql_metacharacters_in_parameters(
     _check_unchanged(seeded_client, seeded_app, before, fingerprint)
 
 
-_NUL_DATA_PATHS = {
-    "/sdmx/rest/data/{bad}",
-    "/sdmx/v2/data/dataflow/IDAC/DF_IDAC_CORE/1.0/{bad}",
-    "/sdmx/v2/data/dataflow/IDAC/DF_IDAC_CORE/1.0/*?c[REF_AREA]={bad}",
-    "/api/submissions?dataflow={bad}&provider=PAN_SNM",
-}
-
-
 @pytest.mark.parametrize("bad", [pytest.param(b, id=repr(b)) for b in METACHARACTERS])
 @pytest.mark.parametrize(
     "path",
@@ -132,15 +114,12 @@ _NUL_DATA_PATHS = {
     ],
 )
 def test_sql_metacharacters_in_data_queries(
-    request: pytest.FixtureRequest,
     seeded_app: Any,
     seeded_client: Any,
     fingerprint: bytes,
     path: str,
     bad: str,
 ) -> None:
-    if bad == "\x00" and path in _NUL_DATA_PATHS:
-        request.applymarker(NUL_BUG)
     before = artefact_count(seeded_app)
     resp = seeded_client.get(path.format(bad=quote(bad, safe="")))
     assert resp.status_code in (*OK_STATUSES, 204, 405), (resp.status_code, resp.data[:300])
@@ -235,11 +214,6 @@ def test_plain_csv_neutralises_formulas() -> None:
 # --- security headers ------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: API answers (structure, data, errors, /health) carry no "
-    "'X-Content-Type-Options: nosniff'; only api/ui pages and report.html set security headers",
-)
 @pytest.mark.parametrize(
     "path", ["/sdmx/rest/codelist/SDMX/CL_SEX", "/sdmx/rest/codelist/NOPE/NOPE", "/health"]
 )
