@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask import Blueprint, Flask, Response, current_app, request
 
-from api.db import get_session
+from api.db import database, get_session
 from api.http_cache import cached_answer, make_etag
 from api.negotiation import Offer, languages, negotiate
 from registry.errors import InvalidRequest, NotFound
@@ -126,14 +126,16 @@ def _as_of() -> datetime | None:
 def _answer(query: StructureQuery, offer: Offer) -> Response:
     media = negotiate(offer, request.headers.get("Accept"), request.args.get("format"))
     langs = languages(request.headers.get("Accept-Language"))
-    session = get_session()
-    gen, changed = store.generation(session)
+    # The conditional path (304, or a cached body) needs only the generation counter: read it on a
+    # pooled connection, without an ORM session, so revalidation costs one small query.
+    with database().engine.connect() as conn:
+        gen, changed = store.generation(conn)
     etag = make_etag(gen, media, langs, request.full_path)
     base = request.host_url.rstrip("/")
     stub_url = base + "/sdmx/rest/{type}/{agency}/{id}/{version}"
 
     def produce() -> bytes:
-        items = execute(session, query, structure_url=stub_url)
+        items = execute(get_session(), query, structure_url=stub_url)
         header = MessageHeader(id=f"IDAC-{etag.strip(chr(34))[:12]}", langs=langs)
         return _codecs().writer(media).write(items, header)
 

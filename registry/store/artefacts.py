@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from registry.errors import Conflict, NotFound
@@ -90,10 +91,17 @@ def bump_generation(session: Session, note: str | None = None) -> None:
         state.note = note
 
 
-def generation(session: Session) -> tuple[int, datetime | None]:
-    """The store generation counter and when it last changed."""
-    state = session.get(StoreState, 1)
-    return (0, None) if state is None else (state.generation, state.changed_at)
+_GENERATION = select(StoreState.generation, StoreState.changed_at).where(StoreState.pk == 1)
+
+
+def generation(session: Session | Connection) -> tuple[int, datetime | None]:
+    """The store generation counter and when it last changed.
+
+    A plain Core select (no identity map): it runs on every conditional structure request, so
+    it must cost as little as the database round trip itself.
+    """
+    row = session.execute(_GENERATION).first()
+    return (0, None) if row is None else (row[0], row[1])
 
 
 def exists(session: Session, ref: Ref) -> bool:
