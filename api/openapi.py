@@ -28,7 +28,7 @@ _IDS_V1 = r"^(all|[A-Za-z0-9_@$\-]+(\+[A-Za-z0-9_@$\-]+)*)$"
 _IDS_V2 = r"^(\*|[A-Za-z0-9_@$\-]+(,[A-Za-z0-9_@$\-]+)*)$"
 _VERSION_1 = r"(all|latest|[0-9]+(\.[0-9]+){0,2}(-[A-Za-z0-9]+)?)"
 _VERSIONS_V1 = rf"^{_VERSION_1}(\+{_VERSION_1})*$"
-_VERSION_2 = r"(\*|~|\+|[0-9]+\+?(\.[0-9]+\+?){0,2}(-[A-Za-z0-9]+)?)"
+_VERSION_2 = r"(\*|~|\+|[0-9]+(\.[0-9]+){0,2}(-[A-Za-z0-9]+)?|[0-9]+\+?(\.[0-9]+\+?){0,2})"
 _VERSIONS_V2 = rf"^{_VERSION_2}(,{_VERSION_2})*$"
 _STRUCT_MEDIA = [MediaType.STRUCTURE_ML_21, MediaType.STRUCTURE_ML_30, MediaType.STRUCTURE_JSON_10,
                  MediaType.STRUCTURE_JSON_20]
@@ -54,10 +54,13 @@ def _path_param(name: str, pattern: str | None = None, enum: list[str] | None = 
     return {"name": name, "in": "path", "required": True, "schema": schema, "description": desc}
 
 
-def _query(name: str, enum: list[str] | None = None, desc: str = "", fmt: str | None = None) -> dict[str, Any]:
+def _query(name: str, enum: list[str] | None = None, desc: str = "", fmt: str | None = None,
+           pattern: str | None = None) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": "string"}
     if enum:
         schema["enum"] = enum
+    if pattern:
+        schema["pattern"] = pattern
     if fmt:
         schema["format"] = fmt
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": desc}
@@ -119,7 +122,7 @@ def build() -> dict[str, Any]:
     schema_params = [
         _path_param("context", enum=["datastructure", "dataflow", "provisionagreement"]),
         _path_param("agencyID", _AGENCY), _path_param("resourceID", _ID), _path_param("version", _VERSIONS_V2),
-        _query("dimensionAtObservation"), _query("explicitMeasure", ["true", "false"]),
+        _query("dimensionAtObservation", pattern=_ID), _query("explicitMeasure", ["true", "false"]),
     ]
     paths["/sdmx/rest/schema/{context}/{agencyID}/{resourceID}/{version}"] = _get(
         "Schema query (SDMX-REST v1.5): structure-specific XSD with constraints applied", schema_params,

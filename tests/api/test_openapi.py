@@ -32,7 +32,8 @@ schema = schemathesis.openapi.from_dict(build())
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+# derandomize: CI must be reproducible; run with --hypothesis-seed=N locally to explore further.
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_conforms_to_its_openapi(case: Any, seeded_app: Any) -> None:
     # The in-process client does not decompress; ask for identity so bodies can be checked.
     response = case.call(app=seeded_app, headers={"Accept-Encoding": "identity"})
