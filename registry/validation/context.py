@@ -43,10 +43,20 @@ class ValidationOptions:
     max_observations: int | None = None
     #: OBS_STATUS codes that allow an empty or missing OBS_VALUE.  The rules file may override it.
     missing_value_statuses: frozenset[str] = frozenset({"M", "O", "L", "Q"})
-    #: Distinct observation keys tracked for duplicates (about 100 bytes each; see checks/duplicates.py).
+    #: Distinct observation keys tracked for duplicates, in memory and on disk (see
+    #: checks/duplicates.py); beyond it ``VAL-603`` warns that the check is incomplete.
     max_duplicate_keys: int = 5_000_000
-    #: Values kept for additivity/coherence (about 120 bytes each; see checks/content.py).
+    #: Values kept for additivity/coherence, in memory and on disk (see checks/content.py); beyond it
+    #: ``VAL-790`` warns that later values were not checked.
     max_content_groups: int = 4_000_000
+    #: Duplicate digests held in memory (about 100 bytes each) before a sorted run is written to disk
+    #: (``registry.validation.spill``): bounds the memory of the duplicate check whatever the file size.
+    memory_duplicate_keys: int = 200_000
+    #: Additivity/coherence values held in memory (about 90 bytes each) before the oldest groups are
+    #: moved to disk (``registry.validation.spill``).
+    memory_content_values: int = 200_000
+    #: Directory of the temporary spill files (None: the system temporary directory).
+    spill_dir: str | None = None
     #: Rows remembered for the rejected-rows export (bitmap: 1 bit per observation, always complete) and
     #: series ordinals for series-level errors.
     max_rejected_series: int = 1_000_000

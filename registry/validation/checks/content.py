@@ -8,19 +8,25 @@ per observation with a bounded cache keyed by the tuple of those values (flat la
 Set rules (additivity, coherence) need observations that may be anywhere in the file.  They use an
 accumulator: for each *group prefix* ``(component position, data set, key without that component)``
 one dict ``{(code, period): value}`` holding only the codes the rules name (total, parts, lesser,
-greater), plus the bit mask of the rules that apply.  The dict of a prefix is fetched once per series,
-so per observation the work is one store per grouped component.  Memory bound: about 90 bytes per
-stored value (tuple key, float, dict slot; measured with ``benchmarks/validate_engine.py --memory``:
-≈ 270 bytes per observation when three components are grouped, as SEX, AGE and ACCOMPANIMENT in
-IDAC).  ``max_content_groups`` (default 4 M stored values, ≈ 360 MB) caps it, and ``VAL-790`` then
-warns that later values were not checked.  Groups are evaluated
-in ``end()``.
+greater), plus the bit mask of the rules that apply.  The dict of a prefix is fetched once per
+series, so per observation the work is one store per grouped component.  Groups are evaluated in
+``end()``, in order of creation.
+
+Memory bound: constant, whatever the file size.  A stored value costs about 90 bytes (tuple key,
+float, dict slot; ≈ 270 bytes per observation when three components are grouped, as SEX, AGE and
+ACCOMPANIMENT in IDAC).  When more than ``memory_content_values`` (default 200k, ≈ 18 MB) values are
+in memory, the oldest groups are moved to a temporary SQLite file until half remain
+(``registry.validation.spill.GroupSpill``; in files ordered by series those groups are complete).
+``end()`` then evaluates every group from the file, in creation order, merging the pieces of a group
+that received values again after its eviction (later values win, as in memory), so the findings are
+the same as with everything in memory.  ``max_content_groups`` (default 4 M values, memory and disk
+together) still caps the values stored; ``VAL-790`` then warns that later values were not checked.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from registry.formats.base import DataSetInfo, Obs, Series
@@ -36,6 +42,7 @@ from registry.validation.rules import (
     RequiredRule,
     RuleSet,
 )
+from registry.validation.spill import GroupSpill
 
 _CACHE_LIMIT = 50_000
 _NAN = math.nan
@@ -107,9 +114,16 @@ class ContentCheck(Check):
             self.domain or self.required or self.ratio or self.allowed or self.set_rules
         )
         self.cache: dict[tuple[str | None, ...], _Active] = {}
+        #: prefix -> [rule mask, {(code, period): value}, creation ordinal]
         self.groups: dict[tuple[Any, ...], list[Any]] = {}
+        self.created = 0
         self.group_limit = ctx.options.max_content_groups
         self.stored = 0
+        #: Values written since the last eviction (an upper bound of the values in memory).
+        self.in_memory = 0
+        self.memory_limit = max(1, ctx.options.memory_content_values)
+        self.spill_dir = ctx.options.spill_dir
+        self.spill: GroupSpill | None = None
         self.full = False
         self.warned = False
         return iter(())
@@ -169,7 +183,8 @@ class ContentCheck(Check):
             prefix = (pos, ds_index, key[:pos] + (None,) + key[pos + 1 :])
             g = self.groups.get(prefix)
             if g is None:
-                g = self.groups[prefix] = [0, {}]
+                g = self.groups[prefix] = [0, {}, self.created]
+                self.created += 1
             g[0] |= mask
             out.append((g[1], code))
         return out
@@ -244,7 +259,10 @@ class ContentCheck(Check):
                     yield Finding.make(r.rule, **obs_location(batch, i, component=a))
             if other:
                 yield from self._other(batch, i, o, act)
+        self.in_memory += stored - self.stored
         self.stored = stored
+        if self.in_memory >= self.memory_limit:
+            self._evict()
         if self.full and not self.warned:
             self.warned = True
             yield Finding.make(CATALOGUE["VAL-790"], limit=self.group_limit)
@@ -303,9 +321,46 @@ class ContentCheck(Check):
 
     # --- end: set rules ---------------------------------------------------------------------------------
 
+    def _evict(self) -> None:
+        """Move the oldest groups to disk until at most half of ``memory_content_values`` remain."""
+        groups = self.groups
+        values = sum(len(g[1]) for g in groups.values())
+        keep = self.memory_limit // 2
+        out = []
+        while values > keep and groups:
+            prefix = next(iter(groups))
+            mask, cells, first = groups.pop(prefix)
+            values -= len(cells)
+            out.append((prefix, first, mask, cells))
+        if out:
+            if self.spill is None:
+                self.spill = GroupSpill(self.spill_dir)
+            self.spill.add(out)
+        self.in_memory = values
+
     def end(self) -> Iterator[Finding]:
         if not self.enabled:
             return
+        spill = self.spill
+        if spill is None:
+            source: Iterable[tuple[tuple[Any, ...], int, dict[Any, float]]] = (
+                (prefix, g[0], g[1]) for prefix, g in self.groups.items()
+            )
+        else:
+            spill.add((prefix, g[2], g[0], g[1]) for prefix, g in self.groups.items())
+            self.groups = {}
+            source = spill.groups()
+        try:
+            yield from self._end(source)
+        finally:
+            self.groups = {}
+            if spill is not None:
+                spill.close()
+                self.spill = None
+
+    def _end(
+        self, source: Iterable[tuple[tuple[Any, ...], int, dict[Any, float]]]
+    ) -> Iterator[Finding]:
         rules = self.set_rules
         # Compiled forms: (is_additivity, total/greater, parts, optional parts, tolerance, per part, lesser)
         compiled = [
@@ -316,7 +371,7 @@ class ContentCheck(Check):
         ]
         ctx = self.ctx
         isnan = math.isnan
-        for (pos, ds_index, other), (mask, cells) in self.groups.items():
+        for (pos, ds_index, other), mask, cells in source:
             by_period: dict[str | None, dict[str, float]] = {}
             for (code, period), x in cells.items():
                 d = by_period.get(period)
