@@ -45,6 +45,12 @@ class Settings:
     disclosure_threshold: int = 4
     #: Public base URL used in links and stubs' structureURL (empty: derived from the request).
     public_url: str = ""
+    #: Agencies whose non-final (draft) structures anonymous readers may see, comma-separated
+    #: (``*`` for all): e.g. third-party agencies mirrored as published by their owners.  Drafts
+    #: of other agencies are visible to curators only.
+    public_draft_agencies: str = ""
+    #: Accept data submissions without credentials (closed test installations only).
+    allow_anonymous_submissions: bool = False
     log_level: str = "INFO"
     #: Rate limit storage for flask-limiter ("memory://" or a redis URL).
     ratelimit_storage_url: str = "memory://"

@@ -81,6 +81,9 @@ def make_test_app(url: str, instance: Path, **overrides: Any) -> Any:
         "testing": True,
         "seed_content": False,
         "log_level": "WARNING",
+        # Most tests submit without credentials; permissions are tested explicitly with this off
+        # (tests/api/submissions/test_permissions.py).  The product default is False.
+        "allow_anonymous_submissions": True,
     }
     config.update(overrides)
     return create_app(config)

@@ -11,7 +11,9 @@ from datetime import datetime
 
 from flask import Blueprint, Flask, Response, current_app, request
 
+from api.auth import current_principal
 from api.db import database, get_session
+from registry.auth import drafts_visible
 from api.http_cache import cached_answer, make_etag
 from api.negotiation import Offer, languages, negotiate
 from registry.errors import InvalidRequest, NotFound
@@ -87,6 +89,11 @@ def _codecs() -> StructureCodecs:
     return codecs  # type: ignore[no-any-return]
 
 
+def _public_draft_agencies() -> tuple[str, ...]:
+    raw = current_app.extensions["idac.settings"].public_draft_agencies
+    return tuple(a.strip() for a in raw.split(",") if a.strip())
+
+
 def _split(value: str | None, seps: str) -> list[str] | None:
     """Multiple values; ``None`` for the "all" keywords."""
     if value is None or value in ("all", "*"):
@@ -126,11 +133,15 @@ def _as_of() -> datetime | None:
 def _answer(query: StructureQuery, offer: Offer) -> Response:
     media = negotiate(offer, request.headers.get("Accept"), request.args.get("format"))
     langs = languages(request.headers.get("Accept-Language"))
+    # Anonymous readers and submitters see final structures only; curators see drafts too.
+    drafts = drafts_visible(current_principal())
+    query.include_drafts = drafts
+    query.public_draft_agencies = _public_draft_agencies()
     # The conditional path (304, or a cached body) needs only the generation counter: read it on a
     # pooled connection, without an ORM session, so revalidation costs one small query.
     with database().engine.connect() as conn:
         gen, changed = store.generation(conn)
-    etag = make_etag(gen, media, langs, request.full_path)
+    etag = make_etag(gen, media, langs, request.full_path, drafts)
     base = request.host_url.rstrip("/")
     stub_url = base + "/sdmx/rest/{type}/{agency}/{id}/{version}"
 
@@ -139,7 +150,12 @@ def _answer(query: StructureQuery, offer: Offer) -> Response:
         header = MessageHeader(id=f"IDAC-{etag.strip(chr(34))[:12]}", langs=langs)
         return _codecs().writer(media).write(items, header)
 
-    return cached_answer(request, etag=etag, last_modified=changed, media_type=media, produce=produce)
+    resp = cached_answer(request, etag=etag, last_modified=changed, media_type=media, produce=produce)
+    if drafts:
+        # An answer that may hold drafts must not be stored by shared caches.
+        resp.headers["Cache-Control"] = "private, no-cache"
+        resp.headers["Vary"] = "Accept, Accept-Encoding, Accept-Language, Authorization, Cookie"
+    return resp
 
 
 def _types_v1(resource: str) -> list[ArtefactType]:

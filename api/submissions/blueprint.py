@@ -15,7 +15,7 @@ file (same content, dataflow, provider and action) answers ``200`` with the exis
 
 The actor is the request's principal (``anonymous`` without credentials), taken in one place
 (``current_actor()``); ``registry.submissions.services.authorize_submission`` is where the permission
-check attaches (it allows every actor for now).
+check attaches: submitters for their own providers, admins for any.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request, send_file
 
+from api.auth import current_principal
 from api.db import get_session
 from registry.config import Settings
 from registry.errors import Conflict, InvalidRequest, NotFound
@@ -65,10 +66,6 @@ def settings() -> Settings:
 
 def current_actor() -> str:
     """Who is making the request: the authenticated principal's name, else ``anonymous``."""
-    try:
-        from api.auth import current_principal
-    except ImportError:  # pragma: no cover - a build without the auth module
-        return "anonymous"
     return current_principal().name or "anonymous"
 
 
@@ -118,7 +115,7 @@ def create() -> Response:
     row, created = services.create_submission(
         session, settings(), stream, dataflow=dataflow, provider=request.args.get("provider"),
         action=request.args.get("action"), partial=partial, embargo=request.args.get("embargo"),
-        filename=filename, media_type=media_type, actor=current_actor(),
+        filename=filename, media_type=media_type, actor=current_actor(), principal=current_principal(),
     )
     session.commit()
     sub_id = row.id

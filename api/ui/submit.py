@@ -18,6 +18,7 @@ from typing import Any
 from flask import Response, g, redirect, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from api.auth import current_principal
 from api.db import get_session
 from api.ui import catalogue
 from api.ui.base import bp, page, principal
@@ -95,7 +96,7 @@ def submit_form() -> WerkzeugResponse:
         partial=request.form.get("partial") == "true",
         filename=upload.filename,
         media_type=upload.mimetype or None,
-        actor=current_actor(),
+        actor=current_actor(), principal=current_principal(),
     )
     session.commit()
     sub_id = row.id

@@ -32,6 +32,12 @@ from registry.store.base import utcnow
 from registry.store.codec import from_document, to_document
 from registry.store.models import Artefact, ArtefactItem, ArtefactReference, StoreState
 
+#: Types shown to every reader whatever their isFinal flag (SDMX 2.1 cannot finalise them).
+ALWAYS_PUBLIC = (
+    ArtefactType.AGENCY_SCHEME, ArtefactType.DATA_PROVIDER_SCHEME, ArtefactType.DATA_CONSUMER_SCHEME,
+    ArtefactType.ORGANISATION_UNIT_SCHEME,
+)
+
 #: Fields a curator may change on a final artefact without a new version.
 _MUTABLE_WHEN_FINAL = {"names", "descriptions", "annotations", "valid_from", "valid_to", "uri"}
 
@@ -134,6 +140,7 @@ def find(
     *,
     as_of: datetime | None = None,
     final_only: bool = False,
+    public_draft_agencies: Sequence[str] = (),
 ) -> list[StoredArtefact]:
     """Artefacts matching a structure query.
 
@@ -146,8 +153,13 @@ def find(
         stmt = stmt.where(Artefact.agency.in_(list(agencies)))
     if ids is not None:
         stmt = stmt.where(Artefact.resource_id.in_(list(ids)))
-    if final_only:
-        stmt = stmt.where(Artefact.is_final.is_(True))
+    if final_only and "*" not in public_draft_agencies:
+        # Organisation schemes cannot be final in SDMX 2.1 (the schema fixes isFinal=false), so
+        # they are always public; agencies listed as public-draft (third-party mirrors) too.
+        visible = [Artefact.is_final.is_(True), Artefact.type.in_([t.name for t in ALWAYS_PUBLIC])]
+        if public_draft_agencies:
+            visible.append(Artefact.agency.in_(list(public_draft_agencies)))
+        stmt = stmt.where(or_(*visible))
     if as_of is None:
         stmt = stmt.where(Artefact.superseded_at.is_(None))
     else:

@@ -78,6 +78,11 @@ class StructureQuery:
     detail: str = "full"
     references: list[str] = field(default_factory=lambda: ["none"])
     as_of: datetime | None = None
+    #: False for readers who may only see final artefacts (drafts are then neither matched nor
+    #: returned as references, so their existence does not leak).
+    include_drafts: bool = True
+    #: Agencies whose non-final artefacts every reader may see (``*`` for all).
+    public_draft_agencies: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.detail not in DETAILS:
@@ -90,14 +95,19 @@ class StructureQuery:
 class _Graph:
     """Reference-graph walks over the current store, memoised for one query."""
 
-    def __init__(self, session: Session, as_of: datetime | None) -> None:
+    def __init__(
+        self, session: Session, as_of: datetime | None, final_only: bool = False, public: tuple[str, ...] = ()
+    ) -> None:
         self.session = session
         self.as_of = as_of
+        self.final_only = final_only
+        self.public = public
         self._cache: dict[Ref, MaintainableArtefact | None] = {}
 
     def get(self, ref: Ref) -> MaintainableArtefact | None:
         if ref not in self._cache:
-            found = store.find(self.session, [ref.type], [ref.agency], [ref.id], [ref.version], as_of=self.as_of)
+            found = store.find(self.session, [ref.type], [ref.agency], [ref.id], [ref.version], as_of=self.as_of,
+                               final_only=self.final_only, public_draft_agencies=self.public)
             self._cache[ref] = found[0].artefact if found else None
         return self._cache[ref]
 
@@ -206,7 +216,8 @@ def _used_items(matches: list[MaintainableArtefact], graph: _Graph) -> dict[Ref,
 
 def execute(session: Session, query: StructureQuery, *, structure_url: str | None = None) -> list[WriteItem]:
     """Run a query; ``NotFound`` when nothing matches.  ``structure_url`` formats stub URLs."""
-    found = store.find(session, query.types, query.agencies, query.ids, query.versions, as_of=query.as_of)
+    found = store.find(session, query.types, query.agencies, query.ids, query.versions, as_of=query.as_of,
+                       final_only=not query.include_drafts, public_draft_agencies=query.public_draft_agencies)
     matches = [f.artefact for f in found]
     if query.items is not None and "*" not in query.items:
         wanted = set(query.items)
@@ -224,7 +235,7 @@ def execute(session: Session, query: StructureQuery, *, structure_url: str | Non
         matches = restricted
     if not matches:
         raise NotFound("No structures match the query")
-    graph = _Graph(session, query.as_of)
+    graph = _Graph(session, query.as_of, final_only=not query.include_drafts, public=query.public_draft_agencies)
     related = _related(graph, matches, query.references)
     detail = query.detail
     match_detail = {"allstubs": "stub", "allcompletestubs": "completestub"}.get(detail, "full")

@@ -23,6 +23,7 @@ from typing import IO, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry.auth.principal import Principal
 from registry.config import Settings
 from registry.errors import InvalidRequest, NotFound, PayloadTooLarge
 from registry.store.data_models import Submission
@@ -36,16 +37,19 @@ _COPY_CHUNK = 1024 * 1024
 _ID = re.compile(r"^[0-9a-f]{32}$")
 
 
-def authorize_submission(actor: str, provider: str) -> None:
-    """Allow ``actor`` to submit data on behalf of data provider ``provider``, or raise ``Forbidden``.
+def authorize_submission(principal: Principal | None, provider: str, *, allow_anonymous: bool = False) -> None:
+    """Allow ``principal`` to submit data on behalf of data provider ``provider``, or raise.
 
-    Every submission passes through here before anything is stored, so this is the single place where
-    authentication and permissions attach: when users and tokens exist, the API resolves the actor
-    from the request's credentials and this function checks that the actor may report for the
-    provider (raising ``registry.errors.Forbidden`` otherwise).  Until then every actor, including
-    ``anonymous``, is allowed.
+    Every submission passes through here before anything is stored: the single place where
+    permissions attach.  Submitters may report only for their own provider(s), admins for any;
+    anonymous callers get ``Unauthorized`` unless the operator enabled ``allow_anonymous_submissions``
+    (a closed intranet test installation).  ``None`` means a trusted caller (the command line).
     """
-    return None
+    if principal is None:
+        return
+    if principal.is_anonymous and allow_anonymous:
+        return
+    principal.require(principal.can_submit_for(provider), f"submit data for {provider}")
 
 
 def normalise_action(action: str | None) -> str:
@@ -124,6 +128,7 @@ def create_submission(
     filename: str | None = None,
     media_type: str | None = None,
     actor: str = "anonymous",
+    principal: Principal | None = None,
 ) -> tuple[Submission, bool]:
     """Store an upload and create its ``received`` row; returns ``(row, created)``.
 
@@ -134,7 +139,7 @@ def create_submission(
     embargo_until = parse_embargo(embargo)
     if not provider:
         for_submission(session, dataflow, provider)  # raises the "provider is required" message
-    authorize_submission(actor, provider or "")
+    authorize_submission(principal, provider or "", allow_anonymous=settings.allow_anonymous_submissions)
     resolved = for_submission(session, dataflow, provider)
     flow_key = resolved.dataflow_key
     folder = Path(settings.instance_path) / "uploads"

@@ -8,6 +8,8 @@ so indentation does not change the document's meaning; every file is re-validate
 
 from __future__ import annotations
 
+import dataclasses
+
 from lxml import etree
 
 from registry.formats.sdmxml21.structure_writer import StructureWriter21
@@ -36,7 +38,11 @@ def pretty(data: bytes, comment: str = COMMENT) -> bytes:
 
 def render_structures() -> dict[str, bytes]:
     out: dict[str, bytes] = {}
-    for rel, arts in artefact_files().items():
+    for rel, drafts in artefact_files().items():
+        # Version 1.0 is published final: data exchange relies on final structures (a final artefact
+        # may still change names, descriptions and annotations), and anonymous readers are served
+        # final structures only.  The reconciliation with the guideline's text will be version 1.1.
+        arts = [dataclasses.replace(a, is_final=True) for a in drafts]
         writer = StructureWriter21()
         header = MessageHeader(id=_message_id(rel), prepared=PREPARED, sender="IDAC", langs=("en", "es", "fr", "pt"))
         data = writer.write([WriteItem(a) for a in arts], header)

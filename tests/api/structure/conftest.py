@@ -24,7 +24,9 @@ def ecb_app(tmp_path_factory: pytest.TempPathFactory, specimens) -> Any:
         url, handle = _new_pg_schema()
     else:
         url = f"sqlite:///{tmp / 'ecb.db'}"
-    app = make_test_app(url, tmp / "instance")
+    # ECB publishes these structures with isFinal=false; a registry mirroring them lists ECB as a
+    # public-draft agency so anonymous readers see them (see Settings.public_draft_agencies).
+    app = make_test_app(url, tmp / "instance", public_draft_agencies="ECB")
     with app.extensions["idac.db"].transaction() as session:
         # The real ECB answer holds a categorisation into a category scheme it does not include
         # (ECB:MOBILE_NAVI): load it as a registry mirroring a third party would, dangling refs allowed.
