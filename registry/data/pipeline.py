@@ -78,6 +78,33 @@ def effective_keys(query: DataQuery, key_dims: Sequence[str]) -> list[KeyPattern
     return out
 
 
+def expand_regions(
+    session: Session, patterns: list[KeyPattern] | None, key_dims: Sequence[str], flow_key: str
+) -> list[KeyPattern] | None:
+    """Hierarchy-aware keys: on a national dataflow, a region code in REF_AREA selects its members.
+
+    National dataflows hold no data for region codes (aggregates live in their regional dataflow,
+    where asking for the region code returns the aggregate), so ``REF_AREA=UNSDG_CENTRALAMR`` on
+    DF_IDAC_CORE means "the member countries" (M49 hierarchies, ``registry.aggregation.hierarchy``).
+    """
+    from registry.aggregation.compute import FLOW_PAIRS
+    from registry.aggregation.hierarchy import expand_region
+
+    if patterns is None or "REF_AREA" not in key_dims or flow_key not in FLOW_PAIRS:
+        return patterns
+    pos = list(key_dims).index("REF_AREA")
+    out: list[KeyPattern] = []
+    for p in patterns:
+        codes = p[pos]
+        if codes:
+            expanded: set[str] = set()
+            for code in codes:
+                expanded.update(expand_region(session, code) or [code])
+            p = (*p[:pos], frozenset(expanded), *p[pos + 1 :])
+        out.append(p)
+    return out
+
+
 def _series_filters(query: DataQuery, ctx: DataContext) -> list[tuple[str, ComponentFilter]]:
     dims = set(ctx.key_dims)
     return [(c, f) for c, f in query.filters.items() if c in dims and dimension_codes(f) is None]
@@ -94,7 +121,7 @@ def published(
     """The series (and observations) the audience may see for ``query``, streamed."""
     key_dims = ctx.key_dims
     disclosure = Disclosure(ctx.policy, ctx.audience, key_dims, now=ctx.now)
-    patterns = effective_keys(query, key_dims)
+    patterns = expand_regions(session, effective_keys(query, key_dims), key_dims, ctx.flow_key)
     fetch_patterns = widen(patterns, disclosure.widen_positions) if apply_key else None
     rows = fetch_series(
         session,
