@@ -64,6 +64,11 @@ def settings() -> Settings:
     return current_app.extensions["idac.settings"]  # type: ignore[no-any-return]
 
 
+def _reader() -> dict[str, Any]:
+    """Who reads submissions: the request's principal, and whether anonymous access is enabled."""
+    return {"principal": current_principal(), "allow_anonymous": settings().allow_anonymous_submissions}
+
+
 def current_actor() -> str:
     """Who is making the request: the authenticated principal's name, else ``anonymous``."""
     return current_principal().name or "anonymous"
@@ -139,14 +144,15 @@ def index() -> Response:
     except ValueError:
         raise InvalidRequest("limit must be an integer") from None
     rows = services.list_submissions(get_session(), request.args.get("dataflow") or None,
-                                     request.args.get("provider") or None, request.args.get("status") or None, limit)
+                                     request.args.get("provider") or None, request.args.get("status") or None, limit,
+                                     **_reader())
     return _json({"submissions": [services.describe(r, with_report=False) for r in rows]})
 
 
 @bp.get("/<sub_id>")
 def show(sub_id: str) -> Response:
     """Status, progress and (when done) the report of one submission."""
-    row = services.get_submission(get_session(), sub_id)
+    row = services.get_submission(get_session(), sub_id, **_reader())
     body = services.describe(row)
     if "report" in body:
         body["report"] = localised(body["report"], _lang())
@@ -154,7 +160,7 @@ def show(sub_id: str) -> Response:
 
 
 def _report(sub_id: str) -> dict[str, Any]:
-    row = services.get_submission(get_session(), sub_id)
+    row = services.get_submission(get_session(), sub_id, **_reader())
     if row.report is None:
         if row.status in DONE:
             raise NotFound(f"Submission {sub_id} has no report: {row.error or row.status}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from flask import Response, g, redirect, request, url_for
+from flask import Response, current_app, g, redirect, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from api.auth import current_principal
@@ -143,13 +143,18 @@ def submission(sub_id: str) -> Response:
     from registry.submissions import services
 
     g.ui_active = "submit"
-    row = services.get_submission(get_session(), sub_id)
+    row = services.get_submission(get_session(), sub_id, principal=current_principal(),
+                                  allow_anonymous=current_app.extensions["idac.settings"].allow_anonymous_submissions)
     body = services.describe(row)
     report = localised(body["report"], current_lang()) if "report" in body else None
     done = row.status in DONE
     provs = catalogue.providers(get_session())
+    from registry.submissions.compare import compare_submission
+
+    changes = compare_submission(get_session(), sub_id) if row.status == "loaded" else None
     return page(
         "submit/report.html",
+        changes=changes,
         sub=body,
         row=row,
         report=report,

@@ -162,18 +162,36 @@ def create_submission(
     return row, True
 
 
-def get_submission(session: Session, sub_id: str) -> Submission:
-    """A submission by id (``NotFound`` otherwise)."""
+def can_read_submission(principal: Principal | None, provider: str | None, *, allow_anonymous: bool = False) -> bool:
+    """Submissions (their reports quote the submitted values) are seen by the provider's own
+    submitters and by admins; ``None`` is a trusted caller (command line, jobs)."""
+    if principal is None:
+        return True
+    if principal.is_anonymous:
+        return allow_anonymous
+    return principal.can_see_confidential(provider)
+
+
+def get_submission(session: Session, sub_id: str, *, principal: Principal | None = None,
+                   allow_anonymous: bool = False) -> Submission:
+    """A submission by id; ``NotFound`` when absent or not readable (existence is not revealed)."""
     row = session.get(Submission, sub_id) if _ID.match(sub_id) else None
-    if row is None:
+    if row is None or not can_read_submission(principal, row.provider, allow_anonymous=allow_anonymous):
         raise NotFound(f"No submission {sub_id!r}")
     return row
 
 
 def list_submissions(session: Session, dataflow: str | None = None, provider: str | None = None,
-                     status: str | None = None, limit: int = 100) -> list[Submission]:
-    """Submissions, newest first, filtered by dataflow, provider and status."""
+                     status: str | None = None, limit: int = 100, *, principal: Principal | None = None,
+                     allow_anonymous: bool = False) -> list[Submission]:
+    """Submissions the principal may read, newest first, filtered by dataflow, provider and status."""
     stmt = select(Submission).order_by(Submission.created_at.desc()).limit(max(1, min(limit, 1000)))
+    if principal is not None and not (principal.is_admin or (principal.is_anonymous and allow_anonymous)):
+        scopes = principal.scopes("submitter")
+        if principal.is_anonymous or not scopes:
+            return []
+        if "*" not in scopes:
+            stmt = stmt.where(Submission.provider.in_(sorted(scopes)))
     if dataflow:
         stmt = stmt.where(Submission.dataflow == dataflow)
     if provider:

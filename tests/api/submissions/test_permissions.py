@@ -61,3 +61,20 @@ def test_nothing_is_stored_when_refused(secure_app: Any) -> None:
         assert session.scalar(select(func.count()).select_from(Submission)) == 0
     uploads = Path(secure_app.instance_path) / "uploads"
     assert not uploads.exists() or not any(uploads.iterdir())
+
+
+def test_submissions_are_read_by_their_provider_only(secure_app: Any) -> None:
+    pan = bearer(add_user(secure_app, "pan", ("submitter", "PAN_SNM")))
+    col = bearer(add_user(secure_app, "col", ("submitter", "COL_DANE")))
+    client = secure_app.test_client()
+    url = _post(client, "PAN_SNM", pan).headers["Location"]
+    assert client.get(url, headers={"Accept": "application/json", **pan}).status_code == 200
+    # Another provider and anonymous readers cannot tell the submission exists.
+    assert client.get(url, headers={"Accept": "application/json", **col}).status_code == 404
+    assert client.get(url, headers={"Accept": "application/json"}).status_code == 404
+    assert client.get(url + "/report.json", headers=col).status_code == 404
+    assert client.get("/submit/" + url.rsplit("/", 1)[1], headers=col).status_code == 404
+    listed = client.get("/api/submissions", headers={"Accept": "application/json", **col}).json
+    assert listed["submissions"] == []
+    mine = client.get("/api/submissions", headers={"Accept": "application/json", **pan}).json
+    assert len(mine["submissions"]) == 1
