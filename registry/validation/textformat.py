@@ -12,6 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from registry.sdmx.datatypes import TIME_PERIOD_TYPES
 from registry.sdmx.model import TextFormat
 
 Problem = tuple[str, dict[str, Any]]
@@ -30,26 +31,7 @@ INTEGER_TYPES = frozenset(
     }
 )
 REAL_TYPES = frozenset({"Double", "Float", "Decimal"})
-TIME_TYPES = frozenset(
-    {
-        "ObservationalTimePeriod",
-        "StandardTimePeriod",
-        "BasicTimePeriod",
-        "GregorianTimePeriod",
-        "GregorianYear",
-        "GregorianYearMonth",
-        "GregorianDay",
-        "ReportingTimePeriod",
-        "ReportingYear",
-        "ReportingSemester",
-        "ReportingTrimester",
-        "ReportingQuarter",
-        "ReportingMonth",
-        "ReportingWeek",
-        "ReportingDay",
-        "TimeRange",
-    }
-)
+TIME_TYPES = TIME_PERIOD_TYPES
 _SPECIAL_REALS = frozenset({"NaN", "INF", "-INF", "+INF"})
 _DIGIT_OR_DOT = frozenset("0123456789.")
 _BOOL = frozenset({"true", "false", "1", "0"})

@@ -21,6 +21,7 @@ from typing import Any
 from lxml import etree
 
 from registry.formats.sdmxml21.namespaces import COM, STR, XML, q
+from registry.sdmx.datatypes import TIME_TYPES
 from registry.sdmx.model import Annotation, MaintainableArtefact, Representation, TextFormat
 from registry.sdmx.refs import ArtefactType, Ref
 
@@ -41,27 +42,7 @@ class Unwritable(Exception):
     """The artefact (or part) has no valid SDMX-ML 2.1 form."""
 
 
-_TIME_TYPES = frozenset(
-    {
-        "ObservationalTimePeriod",
-        "StandardTimePeriod",
-        "BasicTimePeriod",
-        "GregorianTimePeriod",
-        "GregorianYear",
-        "GregorianYearMonth",
-        "GregorianDay",
-        "ReportingTimePeriod",
-        "ReportingYear",
-        "ReportingSemester",
-        "ReportingTrimester",
-        "ReportingQuarter",
-        "ReportingMonth",
-        "ReportingWeek",
-        "ReportingDay",
-        "DateTime",
-        "TimeRange",
-    }
-)
+_TIME_TYPES = TIME_TYPES
 _SIMPLE_TYPES = _TIME_TYPES | {
     "String",
     "Alpha",

@@ -35,6 +35,7 @@ from registry.formats.sdmxml30.structure_write_base import (
     ref_urn,
     st,
 )
+from registry.sdmx.datatypes import TIME_TYPES
 from registry.sdmx.model import (
     Component,
     DataAttribute,
@@ -94,27 +95,7 @@ _ALL_TYPES = frozenset(
         "DataSetReference",
     ]
 )
-_TIME_TYPES = frozenset(
-    [
-        "ObservationalTimePeriod",
-        "StandardTimePeriod",
-        "BasicTimePeriod",
-        "GregorianTimePeriod",
-        "GregorianYear",
-        "GregorianYearMonth",
-        "GregorianDay",
-        "ReportingTimePeriod",
-        "ReportingYear",
-        "ReportingSemester",
-        "ReportingTrimester",
-        "ReportingQuarter",
-        "ReportingMonth",
-        "ReportingWeek",
-        "ReportingDay",
-        "DateTime",
-        "TimeRange",
-    ]
-)
+_TIME_TYPES = TIME_TYPES
 _SIMPLE_TYPES = _ALL_TYPES - {"XHTML", "KeyValues", "IdentifiableReference", "DataSetReference"}
 _BASIC_TYPES = _SIMPLE_TYPES | {"XHTML"}
 _CODE_TYPES = _SIMPLE_TYPES - {
