@@ -25,11 +25,10 @@ make the setup several times slower; queries do not use them).  Indexes are the 
 row) and present during the second load (as in production):
 
 * ``uq_data_series_key`` (dataflow, series_key) — unique; serves exact keys (``IN``).  It does *not*
-  serve the ``LIKE 'prefix%'`` patterns of partial keys unless the column's collation is ``C``
-  (PostgreSQL only uses a plain btree for ``LIKE`` under the ``C``/``POSIX`` collation; the test
-  database is ``C.UTF-8``): the plan printed for the country-indicator key shows a sequential scan of
-  ``data_series`` (282k rows, cheap compared with the observations).  An index on
-  ``(dataflow, series_key varchar_pattern_ops)`` would turn it into an index range scan;
+  serve the ``LIKE 'prefix%'`` patterns of partial keys unless the column's collation is ``C``;
+* ``ix_data_series_key_pattern`` (dataflow, series_key ``varchar_pattern_ops``), PostgreSQL only
+  (migration 0004) — serves those prefixes: the plan printed for the country-indicator key shows a
+  bitmap index scan on it instead of a sequential scan of ``data_series``;
 * ``uq_observation_current`` (series_pk, time_period) WHERE superseded_at IS NULL — one current row
   per period, and the lookup path of the current rows of a series;
 * ``ix_observation_series_period`` (series_pk, period_start) — range scans of a series' periods

@@ -71,7 +71,15 @@ class DataSeries(Base):
     attrs: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    __table_args__ = (Index("uq_data_series_key", "dataflow", "series_key", unique=True),)
+    __table_args__ = (
+        Index("uq_data_series_key", "dataflow", "series_key", unique=True),
+        # Partial-key queries are LIKE prefixes; PostgreSQL needs the pattern operator class for them
+        # (migration 0004).  SQLite uses the unique index above.
+        Index(
+            "ix_data_series_key_pattern", "dataflow", "series_key",
+            postgresql_ops={"series_key": "varchar_pattern_ops"},
+        ).ddl_if(dialect="postgresql"),
+    )
 
 
 class Observation(Base):
