@@ -9,47 +9,30 @@ Multi-valued attributes (3.0 ``Comp``/``Value`` elements) are not written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
-from registry.formats.base import DataSetInfo, OutSeries, ResolvedStructure, WriteOptions
+from registry.formats.base import DataSetInfo, ResolvedStructure, WriteOptions
 from registry.formats.sdmxml21.ss_writer import (
     SSBody,
+    StructureSpecificWriter21,
     dataset_action,
     escape,
     header_facts,
-    known_components,
     structure_id,
 )
 from registry.formats.sdmxml30.namespaces import COM, MES, SS, XSI
-from registry.formats.xsdgen import layout, ss_namespace
+from registry.formats.xsdgen import ss_namespace
 from registry.sdmx.mediatypes import MediaType
 
 
-class DataWriter30:
-    """SDMX-ML 3.0 StructureSpecificData."""
+class DataWriter30(StructureSpecificWriter21):
+    """SDMX-ML 3.0 StructureSpecificData: the 2.1 structure-specific body with a 3.0 header."""
 
     name: ClassVar[str] = "SDMX-ML 3.0 StructureSpecificData"
     media_types: ClassVar[tuple[MediaType, ...]] = (MediaType.DATA_ML_30,)
 
-    def write(
-        self,
-        structure: ResolvedStructure,
-        dataset: DataSetInfo,
-        series: Iterable[OutSeries],
-        options: WriteOptions,
-    ) -> Iterator[bytes]:
-        """Yield the message in pieces: header, then the series as they come."""
-        dao = options.dimension_at_observation or dataset.dimension_at_observation
-        lay = layout(structure.dsd, dao)
-        body = SSBody(lay, options, known_components(structure))
-        yield self._head(structure, dataset, options, dao, body).encode("utf-8")
-        for piece in body.body(series):
-            yield piece.encode("utf-8")
-        yield b"</mes:DataSet></mes:StructureSpecificData>\n"
-
     @staticmethod
-    def _head(
+    def head(
         structure: ResolvedStructure, dataset: DataSetInfo, options: WriteOptions, dao: str, body: SSBody
     ) -> str:
         mid, test, prepared, sender = header_facts(options)
