@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Response, g
+from flask import Response, current_app, g
 
+from api.auth import current_principal
 from api.db import get_session
 from api.ui import catalogue
 from api.ui.base import bp, feature, page
 from registry.store import artefacts as store
+from registry.submissions.services import can_read_submission
 
 
 def api_examples(summary: catalogue.FlowSummary, base: str) -> dict[str, str]:
@@ -47,6 +49,11 @@ def home() -> Response:
     areas = catalogue.area_codes(session)
     counts = store.count(session)
     recent = catalogue.recent_submissions(session) if feature("submissions") else []
+    # Everyone sees that a provider reported (status and size); only those who may read a
+    # submission's report get a link to it.
+    allow_anon = current_app.extensions["idac.settings"].allow_anonymous_submissions
+    readable = {r.id for r in recent
+                if can_read_submission(current_principal(), r.provider, allow_anonymous=allow_anon)}
     countries = sorted({c for s in summaries for c in s.countries})
     return page(
         "home.html",
@@ -55,6 +62,7 @@ def home() -> Response:
         areas=areas,
         counts=counts,
         recent=recent,
+        readable=readable,
         countries=countries,
         examples={s.key: api_examples(s, base) for s in summaries},
         providers=catalogue.providers(session),
