@@ -14,6 +14,7 @@ from flask import Flask
 from api.db import init_db
 from api.errors import register_error_handlers
 from api.limits import install_limits
+from api.ratelimits import install_limiter
 from api.logging_setup import configure_logging
 from registry.config import Settings, load_settings
 
@@ -38,6 +39,7 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     configure_logging(app, settings.log_level)
     register_error_handlers(app)
     install_limits(app, settings)
+    install_limiter(app, settings)
     init_db(app, settings)
 
     from api.health import bp as health_bp

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from registry.errors import IdacError, Unavailable
+from registry.errors import IdacError, TooManyRequests, Unavailable
 
 log = logging.getLogger("idac.api")
 
@@ -64,8 +64,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(IdacError)
     def _idac(exc: IdacError) -> Response:
         headers = {}
-        if isinstance(exc, Unavailable):
-            headers["Retry-After"] = str(exc.retry_after)
+        retry_after = getattr(exc, "retry_after", None)
+        if isinstance(exc, (Unavailable, TooManyRequests)) and retry_after:
+            headers["Retry-After"] = str(retry_after)
         if exc.http_status >= 500:
             log.error("request failed: %s", exc.message, extra={"code": exc.code})
         return error_response(exc.http_status, exc.sdmx_code, exc.message, exc.details or None, headers)

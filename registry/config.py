@@ -52,8 +52,14 @@ class Settings:
     #: Accept data submissions without credentials (closed test installations only).
     allow_anonymous_submissions: bool = False
     log_level: str = "INFO"
-    #: Rate limit storage for flask-limiter ("memory://" or a redis URL).
+    #: Rate limit storage for flask-limiter ("memory://" counts per process; a redis URL is shared
+    #: by all workers).
     ratelimit_storage_url: str = "memory://"
+    #: Budget per API token (else user, else client address) for data queries, availability and
+    #: lineage; flask-limiter rate strings separated by ";" (empty: unlimited).
+    rate_limit_queries: str = "300 per minute;5000 per hour"
+    #: Budget for data and structure submissions, deletions and aggregate recomputation.
+    rate_limit_uploads: str = "30 per minute;300 per hour"
     testing: bool = False
 
     def resolved(self) -> Settings:

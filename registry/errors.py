@@ -133,12 +133,22 @@ class Unprocessable(IdacError, ValueError):
 
 
 class TooManyRequests(IdacError):
-    """A rate limit was hit."""
+    """A rate limit was hit; ``retry_after`` (seconds) says when the budget refills, if known."""
 
     code = "IDAC-429"
     sdmx_code = 503
     http_status = 429
     title = "Too many requests"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        details: dict[str, Any] | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(message, details=details)
+        self.retry_after = retry_after
 
 
 class NotImplementedFeature(IdacError, NotImplementedError):

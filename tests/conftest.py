@@ -84,6 +84,10 @@ def make_test_app(url: str, instance: Path, **overrides: Any) -> Any:
         # Most tests submit without credentials; permissions are tested explicitly with this off
         # (tests/api/submissions/test_permissions.py).  The product default is False.
         "allow_anonymous_submissions": True,
+        # The limiter runs on every expensive request, but a whole test module against one app
+        # must not exhaust the product budgets; tests/api/test_ratelimits.py sets small ones.
+        "rate_limit_queries": "1000000 per minute",
+        "rate_limit_uploads": "1000000 per minute",
     }
     config.update(overrides)
     return create_app(config)

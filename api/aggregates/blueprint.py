@@ -23,6 +23,7 @@ from flask import Blueprint, Flask, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from api.db import get_session
+from api.ratelimits import limited
 from registry.aggregation.compute import SOURCE_FLOW, recompute
 from registry.aggregation.core import AggregationConfig
 from registry.aggregation.explain import explain
@@ -87,6 +88,7 @@ def explain_value() -> ResponseReturnValue:
 
 
 @bp.post("/recompute")
+@limited("uploads")
 def recompute_values() -> ResponseReturnValue:
     """Recompute and store aggregates (curators)."""
     actor = authorise_recompute()

@@ -322,16 +322,10 @@ def revoke_own_token(token_id: str) -> Response:
 def register(app: Flask) -> None:
     """Hooks, limiter, cookie flags and blueprints."""
     from api.auth.admin import bp as admin_bp
+    from api.ratelimits import install_limiter
 
     settings = app.extensions["idac.settings"]
-    if "idac.limiter" not in app.extensions:
-        app.extensions["idac.limiter"] = Limiter(
-            get_remote_address,
-            app=app,
-            storage_uri=settings.ratelimit_storage_url,
-            headers_enabled=True,
-            key_prefix="idac",
-        )
+    install_limiter(app, settings)
     app.config["SESSION_COOKIE_SECURE"] = not app.testing
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"

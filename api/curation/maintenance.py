@@ -17,6 +17,7 @@ from flask import Blueprint, Response, current_app, request
 
 from api.auth import audit_context, current_principal
 from api.db import database, get_session
+from api.ratelimits import limited
 from registry import audit
 from registry.curation import submit as maintenance
 from registry.curation.response import MEDIA_TYPE, submit_structure_response
@@ -135,18 +136,21 @@ def _submit(types: list[ArtefactType] | None) -> Response:
 
 @bp.post("/sdmx/v2/structure")
 @bp.post("/sdmx/rest/structure")
+@limited("uploads")
 def create_any() -> Response:
     """Create or replace the artefacts of a structure message (any types)."""
     return _submit(None)
 
 
 @bp.post("/sdmx/v2/structure/<rtype>")
+@limited("uploads")
 def create_typed(rtype: str) -> Response:
     """Create or replace artefacts of one type."""
     return _submit([ArtefactType.from_rest(rtype)])
 
 
 @bp.put("/sdmx/v2/structure/<rtype>/<agency>/<resource_id>/<version>")
+@limited("uploads")
 def replace(rtype: str, agency: str, resource_id: str, version: str) -> Response:
     """Replace one artefact; the body must hold exactly that artefact."""
     _require_curator()
@@ -160,6 +164,7 @@ def replace(rtype: str, agency: str, resource_id: str, version: str) -> Response
 
 @bp.delete("/sdmx/v2/structure/<rtype>/<agency>/<resource_id>/<version>")
 @bp.delete("/sdmx/rest/<rtype>/<agency>/<resource_id>/<version>")
+@limited("uploads")
 def remove(rtype: str, agency: str, resource_id: str, version: str) -> Response:
     """Delete one artefact version (history keeps it for ``asOf``)."""
     _require_curator()

@@ -55,6 +55,7 @@ from api.data.params import (
 from api.db import database, get_session
 from api.http_cache import cached_answer, make_etag, not_modified
 from api.negotiation import Offer, languages, negotiate
+from api.ratelimits import limited
 from registry.config import Settings
 from registry.data import availability as av
 from registry.data.disclosure import Audience, DisclosurePolicy, threshold_for
@@ -351,6 +352,7 @@ def _data_answer(
 @bp.get("/sdmx/rest/data/<flow_ref>")
 @bp.get("/sdmx/rest/data/<flow_ref>/<key>")
 @bp.get("/sdmx/rest/data/<flow_ref>/<key>/<provider_ref>")
+@limited("queries")
 def v1_data(flow_ref: str, key: str = "all", provider_ref: str = "all") -> Response:
     """SDMX-REST v1.5 data query."""
     check_params(request.args, V1_DATA, v2=False)
@@ -370,6 +372,7 @@ def v1_data(flow_ref: str, key: str = "all", provider_ref: str = "all") -> Respo
 @bp.get("/sdmx/v2/data/<context>/<agency>/<rid>")
 @bp.get("/sdmx/v2/data/<context>/<agency>/<rid>/<version>")
 @bp.get("/sdmx/v2/data/<context>/<agency>/<rid>/<version>/<key>")
+@limited("queries")
 def v2_data(
     context: str = "*", agency: str = "*", rid: str = "*", version: str = "*", key: str = "*"
 ) -> Response:
@@ -426,6 +429,7 @@ def _availability_answer(
 @bp.get("/sdmx/rest/availableconstraint/<flow_ref>/<key>")
 @bp.get("/sdmx/rest/availableconstraint/<flow_ref>/<key>/<provider_ref>")
 @bp.get("/sdmx/rest/availableconstraint/<flow_ref>/<key>/<provider_ref>/<component>")
+@limited("queries")
 def v1_availability(
     flow_ref: str, key: str = "all", provider_ref: str = "all", component: str = "all"
 ) -> Response:
@@ -445,6 +449,7 @@ def v1_availability(
 @bp.get("/sdmx/v2/availability/<context>/<agency>/<rid>/<version>")
 @bp.get("/sdmx/v2/availability/<context>/<agency>/<rid>/<version>/<key>")
 @bp.get("/sdmx/v2/availability/<context>/<agency>/<rid>/<version>/<key>/<component>")
+@limited("queries")
 def v2_availability(
     context: str, agency: str, rid: str, version: str, key: str = "*", component: str = "*"
 ) -> Response:
@@ -469,6 +474,7 @@ def v2_availability(
 
 
 @bp.get("/api/observations/lineage")
+@limited("queries")
 def observation_lineage() -> Response:
     """Provider, submission, file, load time and history of one observation (JSON)."""
     args = request.args

@@ -28,6 +28,7 @@ from flask import Blueprint, Flask, Response, current_app, request, send_file
 
 from api.auth import current_principal
 from api.db import get_session
+from api.ratelimits import limited
 from registry.config import Settings
 from registry.errors import Conflict, InvalidRequest, NotFound
 from registry.submissions import services
@@ -94,6 +95,7 @@ _KNOWN = frozenset({"dataflow", "provider", "action", "partial", "embargo"})
 
 
 @bp.post("")
+@limited("uploads")
 def create() -> Response:
     """Receive a data file."""
     unknown = sorted(set(request.args) - _KNOWN)

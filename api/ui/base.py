@@ -145,7 +145,11 @@ def _error_page(status: int, message: str) -> Response:
 
 @bp.errorhandler(IdacError)
 def _idac_error(exc: IdacError) -> Response:
-    return _error_page(exc.http_status, exc.message)
+    resp = _error_page(exc.http_status, exc.message)
+    retry_after = getattr(exc, "retry_after", None)
+    if exc.http_status in (429, 503) and retry_after:
+        resp.headers["Retry-After"] = str(retry_after)
+    return resp
 
 
 @bp.errorhandler(HTTPException)

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from api.auth import current_principal
 from api.db import get_session
+from api.ratelimits import limited
 from api.ui import catalogue
 from api.ui.base import bp, page, principal
 from api.ui.i18n import current_lang
@@ -71,6 +72,7 @@ def submit() -> Response:
 
 
 @bp.post("/submit")
+@limited("uploads")
 def submit_form() -> WerkzeugResponse:
     """Fallback without JavaScript: the multipart form, through the same services as the API."""
     from api.submissions.blueprint import current_actor, runner, settings
