@@ -14,12 +14,12 @@ from xml.sax.saxutils import escape
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from registry.errors import IdacError, TooManyRequests, Unavailable
+from registry.errors import IdacError
 
 log = logging.getLogger("idac.api")
 
 _HTTP_TO_SDMX = {400: 140, 401: 110, 403: 150, 404: 100, 405: 140, 406: 406, 409: 150, 413: 510, 414: 140,
-                 415: 140, 422: 150, 429: 503, 500: 500, 501: 501, 503: 503}
+                 415: 140, 422: 150, 429: 503, 500: 500, 501: 501, 503: 503, 507: 503}
 
 
 def _wants_json() -> bool:
@@ -64,8 +64,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(IdacError)
     def _idac(exc: IdacError) -> Response:
         headers = {}
+        # Throttling, outages and a full disk tell the client when to come back.
         retry_after = getattr(exc, "retry_after", None)
-        if isinstance(exc, (Unavailable, TooManyRequests)) and retry_after:
+        if exc.http_status in (429, 503, 507) and retry_after:
             headers["Retry-After"] = str(retry_after)
         if exc.http_status >= 500:
             log.error("request failed: %s", exc.message, extra={"code": exc.code})

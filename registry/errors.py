@@ -10,6 +10,7 @@ Validation *findings* are not exceptions: see ``registry.validation.findings``.
 
 from __future__ import annotations
 
+import errno
 from typing import Any, ClassVar
 
 
@@ -168,6 +169,32 @@ class Unavailable(IdacError):
     http_status = 503
     title = "Service unavailable"
     retry_after: int = 30
+
+
+class InsufficientStorage(IdacError):
+    """The service has no disk space (or quota) left to store what it was sent; nothing was kept."""
+
+    code = "IDAC-507"
+    sdmx_code = 503
+    http_status = 507
+    title = "Insufficient storage"
+    retry_after: int = 300
+
+
+#: errno values that mean "no room to write": device full, quota exceeded, file size limit.
+_NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def is_out_of_space(exc: BaseException) -> bool:
+    """True when ``exc`` (or what it was raised from) is a write refused for lack of space."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _NO_SPACE:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 class StructureError(Unprocessable):

@@ -138,6 +138,7 @@ def _error_page(status: int, message: str) -> Response:
         422: _("The request cannot be processed"),
         429: _("Too many requests"),
         503: _("Temporarily unavailable"),
+        507: _("The service has no room to store this file"),
     }
     title = titles.get(status, _("Something went wrong"))
     return page("error.html", status=status, title=title, status_code=status, message=message)
@@ -147,7 +148,7 @@ def _error_page(status: int, message: str) -> Response:
 def _idac_error(exc: IdacError) -> Response:
     resp = _error_page(exc.http_status, exc.message)
     retry_after = getattr(exc, "retry_after", None)
-    if exc.http_status in (429, 503) and retry_after:
+    if exc.http_status in (429, 503, 507) and retry_after:
         resp.headers["Retry-After"] = str(retry_after)
     return resp
 

@@ -37,7 +37,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from registry.config import Settings
-from registry.errors import Unavailable
+from registry.errors import Unavailable, is_out_of_space
 from registry.store.base import utcnow
 from registry.store.data_models import Submission
 from registry.store.db import Database
@@ -139,10 +139,14 @@ def run_job(db: Database, settings: Settings, sub_id: str) -> str | None:
             return process_submission(db, settings, sub_id, hb)
         except Exception as exc:
             log.exception("submission %s failed", sub_id)
+            if is_out_of_space(exc):
+                error = ("The service ran out of disk space while checking the file; nothing was "
+                         "loaded and the previous data are unchanged. Submit the file again later.")
+            else:
+                error = f"Internal error while processing; nothing was loaded ({exc.__class__.__name__})"
             with db.transaction() as session:
                 session.execute(update(Submission).where(Submission.id == sub_id).values(
-                    status="failed", finished_at=utcnow(),
-                    error=f"Internal error while processing; nothing was loaded ({exc.__class__.__name__})"))
+                    status="failed", finished_at=utcnow(), error=error))
             return "failed"
 
 

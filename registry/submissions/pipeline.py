@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import update
 
 from registry.config import Settings
-from registry.errors import IdacError, MessageSyntaxError
+from registry.errors import IdacError, MessageSyntaxError, is_out_of_space
 from registry.formats.base import DataChunk, ResolvedStructure, StructureResolver
 from registry.sdmx.model import Codelist
 from registry.sdmx.refs import Ref
@@ -301,7 +301,12 @@ def process_submission(db: Database, settings: Settings, sub_id: str, monitor: M
                 status="loaded", observations_loaded=stats.total, finished_at=utcnow(), heartbeat_at=utcnow()))
     except Exception as exc:
         log.exception("submission %s failed while loading", sub_id)
-        message = exc.message if isinstance(exc, IdacError) else f"{exc.__class__.__name__}: {exc}"
+        if isinstance(exc, IdacError):
+            message = exc.message
+        elif is_out_of_space(exc):
+            message = "the service ran out of disk space; submit the file again later"
+        else:
+            message = f"{exc.__class__.__name__}: {exc}"
         _set(db, sub_id, status="failed", finished_at=utcnow(),
              error=f"Loading failed; nothing was loaded and the previous data are unchanged ({message[:500]})")
         return "failed"

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from registry.auth.principal import Principal
 from registry.config import Settings
-from registry.errors import InvalidRequest, NotFound, PayloadTooLarge
+from registry.errors import InsufficientStorage, InvalidRequest, NotFound, PayloadTooLarge, is_out_of_space
 from registry.store.data_models import Submission
 from registry.submissions.pipeline import DONE
 from registry.submissions.structure import for_submission
@@ -96,8 +96,13 @@ def store_upload(folder: Path, source: IO[bytes], max_bytes: int) -> StoredUploa
                                           details={"limit": max_bytes})
                 digest.update(chunk)
                 out.write(chunk)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if is_out_of_space(exc):
+            raise InsufficientStorage(
+                "The service has no disk space left to store the upload; nothing was stored. "
+                "Try again later; if it persists, tell the service's operators."
+            ) from None
         raise
     if size == 0:
         tmp.unlink(missing_ok=True)
