@@ -15,6 +15,7 @@ from api.db import init_db
 from api.errors import register_error_handlers
 from api.limits import install_limits
 from api.ratelimits import install_limiter
+from registry.structures.cache import GenerationCache
 from api.logging_setup import configure_logging
 from registry.config import Settings, load_settings
 
@@ -36,6 +37,7 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     # SDMX clients (pysdmx among them) add a trailing slash to REST paths.
     app.url_map.strict_slashes = False
     app.extensions["idac.settings"] = settings
+    app.extensions["idac.structure_cache"] = GenerationCache()
     configure_logging(app, settings.log_level)
     register_error_handlers(app)
     install_limits(app, settings)

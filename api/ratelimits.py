@@ -15,7 +15,8 @@ user for browser sessions, and per client address for anonymous readers.  A brea
 with ``Retry-After`` and the usual SDMX error body (see ``api.errors``).
 
 Counters live in ``IDAC_RATELIMIT_STORAGE_URL``: ``memory://`` counts per worker process, so a
-production deployment with several gunicorn workers should point it at Redis.
+production deployment with several gunicorn workers should point it at Redis (it does when
+``IDAC_REDIS_URL`` is set and the storage is left at ``memory://``).
 """
 
 from __future__ import annotations
@@ -49,10 +50,14 @@ def install_limiter(app: Flask, settings: Settings) -> Limiter:
     """Create the application's limiter (one per app: no global state)."""
     limiter = app.extensions.get("idac.limiter")
     if limiter is None:
+        storage = settings.ratelimit_storage_url
+        if storage == "memory://" and settings.redis_url:
+            # With a Redis queue configured, the workers share their counters there too.
+            storage = settings.redis_url
         limiter = Limiter(
             get_remote_address,
             app=app,
-            storage_uri=settings.ratelimit_storage_url,
+            storage_uri=storage,
             headers_enabled=True,
             key_prefix="idac",
         )

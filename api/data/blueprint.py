@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from itertools import chain
@@ -69,7 +70,9 @@ from registry.sdmx.model import Dataflow, ProvisionAgreement
 from registry.sdmx.refs import ArtefactType, Ref
 from registry.store import artefacts as store
 from registry.store.data_models import Submission
+from registry.structures.cache import GenerationCache
 from registry.structures.resolve import resolve_structure
+from registry.aggregation.hierarchy import load_regions
 
 bp = Blueprint("data", __name__)
 
@@ -98,8 +101,16 @@ def _policy(ctx_structure: object, flow: Dataflow | None) -> DisclosurePolicy:
     return DisclosurePolicy.from_rules(rules, threshold_for(flow, settings.disclosure_threshold))
 
 
-def _provider_agencies(session: Session) -> set[str]:
-    return {s.artefact.agency for s in store.find(session, [ArtefactType.DATA_PROVIDER_SCHEME])}
+def _provider_agencies(session: Session) -> frozenset[str]:
+    gen, _changed = store.generation(session)
+    cache: GenerationCache = current_app.extensions["idac.structure_cache"]
+    return cache.get(
+        gen,
+        ("provider agencies",),
+        lambda: frozenset(
+            s.artefact.agency for s in store.find(session, [ArtefactType.DATA_PROVIDER_SCHEME])
+        ),
+    )
 
 
 def _agreement(session: Session, flow: Dataflow, provider: str) -> ProvisionAgreement | None:
@@ -117,14 +128,23 @@ def _agreement(session: Session, flow: Dataflow, provider: str) -> ProvisionAgre
 
 
 def _context(session: Session, flow: Dataflow, providers: frozenset[str] | None) -> DataContext:
-    structure = resolve_structure(session, flow.ref)
+    # Structure, policy and regions depend on the structures only: computed once per store
+    # generation (registry.structures.cache) and shared, read-only, between requests.
+    gen, _changed = store.generation(session)
+    cache: GenerationCache = current_app.extensions["idac.structure_cache"]
+    structure = cache.get(gen, ("structure", flow.ref), lambda: resolve_structure(session, flow.ref))
+    policy = cache.get(gen, ("policy", flow.ref), lambda: _policy(structure, flow))
+    regions = cache.get(gen, ("regions",), lambda: load_regions(session))
     if providers:
         for p in sorted(providers):
             pa = _agreement(session, flow, p)
             if pa is not None:
-                structure.provision_agreement = pa  # the header names it (SDMX TCK D4/D5)
+                # the header names it (SDMX TCK D4/D5); a copy, the cached value stays as it is
+                structure = replace(structure, provision_agreement=pa)
                 break
-    return DataContext(structure, flow.ref.short, _policy(structure, flow), current_audience())
+    return DataContext(
+        structure, flow.ref.short, policy, current_audience(), regions=regions
+    )
 
 
 def _one_flow(found: list[Dataflow], what: str) -> Dataflow:

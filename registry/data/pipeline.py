@@ -12,10 +12,11 @@ attributes, the measure and ``TIME_PERIOD``, ``updatedAfter``, then ``firstNObse
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -36,6 +37,9 @@ from registry.data.query import (
 from registry.formats.base import OutObs, OutSeries, ResolvedStructure
 from registry.formats.xsdgen import layout
 
+if TYPE_CHECKING:
+    from registry.aggregation.hierarchy import Region
+
 
 @dataclass(slots=True)
 class DataContext:
@@ -46,6 +50,10 @@ class DataContext:
     policy: DisclosurePolicy
     audience: Audience = field(default_factory=Audience.public)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    #: The regions of the area hierarchies (``registry.aggregation.hierarchy.load_regions``), when
+    #: the caller has them at hand (the data API caches them per store generation); None: read
+    #: from the store when a query needs them.
+    regions: Mapping[str, Region] | None = None
 
     @property
     def key_dims(self) -> list[str]:
@@ -79,7 +87,11 @@ def effective_keys(query: DataQuery, key_dims: Sequence[str]) -> list[KeyPattern
 
 
 def expand_regions(
-    session: Session, patterns: list[KeyPattern] | None, key_dims: Sequence[str], flow_key: str
+    session: Session,
+    patterns: list[KeyPattern] | None,
+    key_dims: Sequence[str],
+    flow_key: str,
+    regions: Mapping[str, Region] | None = None,
 ) -> list[KeyPattern] | None:
     """Hierarchy-aware keys: on a national dataflow, a region code in REF_AREA selects its members.
 
@@ -88,18 +100,23 @@ def expand_regions(
     DF_IDAC_CORE means "the member countries" (M49 hierarchies, ``registry.aggregation.hierarchy``).
     """
     from registry.aggregation.compute import FLOW_PAIRS
-    from registry.aggregation.hierarchy import expand_region
+    from registry.aggregation.hierarchy import load_regions
 
     if patterns is None or "REF_AREA" not in key_dims or flow_key not in FLOW_PAIRS:
         return patterns
     pos = list(key_dims).index("REF_AREA")
+    if not any(p[pos] for p in patterns):
+        return patterns
+    if regions is None:
+        regions = load_regions(session)
     out: list[KeyPattern] = []
     for p in patterns:
         codes = p[pos]
         if codes:
             expanded: set[str] = set()
             for code in codes:
-                expanded.update(expand_region(session, code) or [code])
+                region = regions.get(code)
+                expanded.update(region.member_codes() if region is not None else [code])
             p = (*p[:pos], frozenset(expanded), *p[pos + 1 :])
         out.append(p)
     return out
@@ -121,7 +138,9 @@ def published(
     """The series (and observations) the audience may see for ``query``, streamed."""
     key_dims = ctx.key_dims
     disclosure = Disclosure(ctx.policy, ctx.audience, key_dims, now=ctx.now)
-    patterns = expand_regions(session, effective_keys(query, key_dims), key_dims, ctx.flow_key)
+    patterns = expand_regions(
+        session, effective_keys(query, key_dims), key_dims, ctx.flow_key, ctx.regions
+    )
     fetch_patterns = widen(patterns, disclosure.widen_positions) if apply_key else None
     rows = fetch_series(
         session,

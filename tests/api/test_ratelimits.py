@@ -181,3 +181,27 @@ def test_unknown_budget_is_a_programming_error() -> None:
 
     with pytest.raises(ValueError, match="budget"):
         limited("everything")
+
+
+def test_workers_share_budgets_through_redis(db_url: str, tmp_path: Path) -> None:
+    """Two workers (two apps on one database) with IDAC_REDIS_URL count one budget together."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis is not running at 127.0.0.1:6379")
+    limits = {"rate_limit_queries": "2 per minute", "redis_url": url}
+    first = make_test_app(db_url, tmp_path / "one", seed_content=True, **limits)
+    second = make_test_app(db_url, tmp_path / "two", seed_content=True, **limits)
+    try:
+        token = bearer(add_user(first, "harvester", ("reader", None)))  # a fresh token: fresh budget
+        assert first.test_client().get(DATA, headers=token).status_code in (200, 404)
+        assert second.test_client().get(DATA, headers=token).status_code in (200, 404)
+        assert second.test_client().get(DATA, headers=token).status_code == 429
+        assert first.test_client().get(DATA, headers=token).status_code == 429
+    finally:
+        for app in (first, second):
+            app.extensions["idac.jobs"].shutdown()
+            app.extensions["idac.db"].dispose()

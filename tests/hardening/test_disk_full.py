@@ -117,20 +117,20 @@ def full_spill_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         capture_output=True,
         check=False,
     ).returncode == 0
-    if mounted:
-        with (folder / "filler").open("wb", buffering=0) as f:
-            try:
-                while True:
-                    f.write(b"\0" * 4096)
-            except OSError as exc:
-                assert exc.errno == errno.ENOSPC
-    else:
-
-        def refuse(self: Any, *args: Any, **kwargs: Any) -> None:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-        monkeypatch.setattr(spill.DigestRuns, "add", refuse)
     try:
+        if mounted:
+            with (folder / "filler").open("wb", buffering=0) as f:
+                try:
+                    while True:
+                        f.write(b"\0" * 4096)
+                except OSError as exc:
+                    assert exc.errno == errno.ENOSPC
+        else:
+
+            def refuse(self: Any, *args: Any, **kwargs: Any) -> None:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+            monkeypatch.setattr(spill.DigestRuns, "add", refuse)
         yield folder
     finally:
         if mounted:
