@@ -274,6 +274,7 @@ BENCHMARKS: tuple[tuple[str, str, Callable[[bool], list[Result]] | None], ...] =
     ("load", "benchmarks.load", _load),
     ("data_query", "benchmarks.data_query", None),
     ("http_load", "benchmarks.http_load", None),
+    ("concurrent_submissions", "benchmarks.concurrent_submissions", None),
     ("scale", "benchmarks.scale", None),
 )
 

@@ -6,8 +6,9 @@ Entry points:
   configured source/target pair) for some or all indicators, in the caller's transaction, and store
   what changed;
 * ``on_submission_loaded(db, settings, submission_id)`` — **the hook the submission pipeline calls
-  after a load has committed**: it recomputes the indicators the submission touched in a transaction
-  of its own and never raises (a failed recomputation is logged; the load stands);
+  after a load has committed**: it recomputes the periods of the indicators the submission touched
+  (a deletion: the whole indicators) in a transaction of its own and never raises (a failed
+  recomputation is logged; the load stands);
 * ``compute_indicator(session, …)`` — the aggregates of one indicator, optionally ``as_of`` a past
   instant (``explain`` uses it to rebuild exactly what went into a stored value).
 
@@ -22,6 +23,13 @@ through the submission ``Loader``, so the previous aggregate stays in history (`
 **Memory.**  One indicator at a time: its national series over all countries are read (streamed from
 SQL), passed through the public disclosure, grouped into tables, aggregated, compared with the stored
 aggregates of that indicator and written.  Memory is bounded by the largest indicator, not the store.
+After a load only the periods it touched are read and recomputed (each period is an independent
+set of tables), so a submission costs in proportion to what it changed, not to the store.
+
+**Concurrency.**  Recomputations of one target dataflow are serialised (``lock_target``: a
+transaction-scoped advisory lock on PostgreSQL, the database write lock on SQLite), taken before
+anything is read: two loads finishing together recompute one after the other, and the second sees
+the first's national data and aggregates, so no country is left out of a regional value.
 """
 
 from __future__ import annotations
@@ -34,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from registry.aggregation.audit import MarginRelation
@@ -156,18 +164,45 @@ def indicator_pattern(key_dims: Sequence[str], indicator: str) -> tuple[frozense
     return tuple(frozenset({indicator}) if d == "INDICATOR" else None for d in key_dims)
 
 
+@dataclass(slots=True)
+class PeriodScope:
+    """The periods of one indicator a recomputation is limited to, and the dates they span."""
+
+    periods: set[str]
+    start: str
+    end: str
+
+    def add(self, period: str, start: str, end: str) -> None:
+        """Widen the scope by one period."""
+        self.periods.add(period)
+        self.start = min(self.start, start)
+        self.end = max(self.end, end)
+
+
 def national_tables(
-    session: Session, ctx: Context, indicator: str, *, as_of: datetime | None = None
+    session: Session,
+    ctx: Context,
+    indicator: str,
+    *,
+    as_of: datetime | None = None,
+    scope: PeriodScope | None = None,
 ) -> list[Table]:
-    """The national tables of one indicator, with each cell's public suppression status."""
+    """The national tables of one indicator, with each cell's public suppression status.
+
+    With ``scope``, only the tables of those periods (a table never spans periods).
+    """
     now = as_of or utcnow()
     rows = fetch_series(
         session,
         ctx.source_key,
         ctx.key_dims,
         [indicator_pattern(ctx.key_dims, indicator)],
+        start=scope.start if scope is not None else None,
+        end=scope.end if scope is not None else None,
         as_of=as_of,
     )
+    if scope is not None:
+        rows = _in_periods(rows, scope.periods)
     disclosure = Disclosure(ctx.policy, Audience.public(), ctx.key_dims, now=now)
     pending: dict[int, tuple[MemberCell, StoredObs, StoredObs]] = {}
 
@@ -197,12 +232,26 @@ def national_tables(
     return [tables[k] for k in sorted(tables)]
 
 
+def _in_periods(rows: Iterable[StoredSeries], periods: set[str]) -> Iterator[StoredSeries]:
+    """The series with only the observations of ``periods`` (series left empty are dropped)."""
+    for s in rows:
+        kept = [o for o in s.observations if o.time_period in periods]
+        if kept:
+            s.observations = kept
+            yield s
+
+
 def compute_indicator(
-    session: Session, ctx: Context, indicator: str, *, as_of: datetime | None = None
+    session: Session,
+    ctx: Context,
+    indicator: str,
+    *,
+    as_of: datetime | None = None,
+    scope: PeriodScope | None = None,
 ) -> list[Aggregate]:
-    """Every regional aggregate of one indicator (all periods), after the disclosure audit."""
+    """Every regional aggregate of one indicator (all periods, or those of ``scope``), audited."""
     out: list[Aggregate] = []
-    for table in national_tables(session, ctx, indicator, as_of=as_of):
+    for table in national_tables(session, ctx, indicator, as_of=as_of, scope=scope):
         out.extend(aggregate_table(table, ctx.regions, ctx.layout, ctx.relations, ctx.config))
     return out
 
@@ -290,8 +339,12 @@ def store_aggregates(
     run: list[str],
     actor: str,
     now: datetime,
+    scope: PeriodScope | None = None,
 ) -> tuple[int, int]:
-    """Write the changed aggregates of one indicator, close the vanished ones; (written, closed)."""
+    """Write the changed aggregates of one indicator, close the vanished ones; (written, closed).
+
+    With ``scope``, only stored aggregates of those periods are compared (and may vanish).
+    """
     from registry.submissions.loader import Loader
 
     target = resolve_structure(session, flow_ref(target_key))
@@ -305,9 +358,16 @@ def store_aggregates(
         tuple[tuple[str, ...], str], tuple[str | None, dict[str, str], dict[str, str]]
     ] = {}
     for s in fetch_series(
-        session, target_key, ctx.key_dims, [indicator_pattern(ctx.key_dims, indicator)]
+        session,
+        target_key,
+        ctx.key_dims,
+        [indicator_pattern(ctx.key_dims, indicator)],
+        start=scope.start if scope is not None else None,
+        end=scope.end if scope is not None else None,
     ):
         for o in s.observations:
+            if scope is not None and o.time_period not in scope.periods:
+                continue
             if o.provider == COMPUTED_PROVIDER:
                 current[(s.key, o.time_period)] = (o.value, o.attrs, s.attrs)
     changed = []
@@ -376,11 +436,17 @@ def recompute(
     config: AggregationConfig | None = None,
     policy: DisclosurePolicy | None = None,
     actor: str = "system",
+    scopes: dict[str, PeriodScope] | None = None,
 ) -> RecomputeResult:
-    """Recompute and store the aggregates of ``source`` into ``target`` (in the caller's transaction)."""
+    """Recompute and store the aggregates of ``source`` into ``target`` (in the caller's transaction).
+
+    ``scopes`` limits an indicator to some periods (``touched_periods``); indicators without a
+    scope are recomputed whole.  Takes ``lock_target`` first.
+    """
     target_key = target or FLOW_PAIRS.get(source)
     if target_key is None:
         raise ValueError(f"no regional dataflow is configured for {source}")
+    lock_target(session, target_key)
     ctx = Context.build(session, source, settings=settings, config=config, policy=policy)
     pos = ctx.key_dims.index("INDICATOR")
     wanted = sorted(
@@ -392,13 +458,14 @@ def recompute(
     result = RecomputeResult(indicators=wanted)
     run: list[str] = []
     for indicator in wanted:
-        aggs = compute_indicator(session, ctx, indicator)
+        scope = (scopes or {}).get(indicator)
+        aggs = compute_indicator(session, ctx, indicator, scope=scope)
         result.computed += len(aggs)
         result.published += sum(a.status == "published" for a in aggs)
         result.suppressed += sum(a.status == "suppressed" for a in aggs)
         result.below_coverage += sum(a.status == "below_coverage" for a in aggs)
         written, closed = store_aggregates(
-            session, ctx, target_key, indicator, aggs, run=run, actor=actor, now=now
+            session, ctx, target_key, indicator, aggs, run=run, actor=actor, now=now, scope=scope
         )
         result.written += written
         result.closed += closed
@@ -416,23 +483,60 @@ def recompute(
     return result
 
 
-def touched_indicators(
+def touched_periods(
     session: Session, submission_id: str, key_dims: Sequence[str]
-) -> set[str] | None:
-    """Indicators whose observations a submission loaded (None: a deletion, which may touch any)."""
+) -> dict[str, PeriodScope] | None:
+    """Indicator → the periods a submission loaded (None: a deletion, which may touch anything)."""
     sub = session.get(Submission, submission_id)
     if sub is None:
-        return set()
+        return {}
     if sub.action == "delete":
         return None
     pos = list(key_dims).index("INDICATOR")
     stmt = (
-        select(DataSeries.series_key)
+        select(
+            DataSeries.series_key,
+            Observation.time_period,
+            Observation.period_start,
+            Observation.period_end,
+        )
         .distinct()
         .join(Observation, Observation.series_pk == DataSeries.pk)
         .where(Observation.submission_id == submission_id)
     )
-    return {k.split(".")[pos] for (k,) in session.execute(stmt) if len(k.split(".")) > pos}
+    out: dict[str, PeriodScope] = {}
+    for key, period, start, end in session.execute(stmt):
+        parts = key.split(".")
+        if len(parts) <= pos:
+            continue
+        scope = out.get(parts[pos])
+        if scope is None:
+            out[parts[pos]] = PeriodScope({period}, start, end)
+        else:
+            scope.add(period, start, end)
+    return out
+
+
+def _lock_id(target_key: str) -> int:
+    """A stable signed 64-bit advisory lock id for a target dataflow."""
+    digest = hashlib.sha256(f"idac-aggregation:{target_key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def lock_target(session: Session, target_key: str) -> None:
+    """Serialise recomputations of ``target_key`` until the caller's transaction ends.
+
+    Taken before anything is read, so the recomputation sees every load committed before it.
+    PostgreSQL: a transaction-scoped advisory lock.  SQLite: a write that matches no row makes the
+    connection take the database's write lock now, and the reads that follow see the latest
+    commit (SQLite has one writer at a time anyway).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_id(target_key)})
+    else:
+        session.execute(
+            Submission.__table__.update().where(Submission.id == "").values(status="loaded")
+        )
 
 
 def on_submission_loaded(db: Any, settings: Any, submission_id: str) -> RecomputeResult | None:
@@ -448,13 +552,14 @@ def on_submission_loaded(db: Any, settings: Any, submission_id: str) -> Recomput
                 return None
             structure = resolve_structure(session, flow_ref(sub.dataflow))
             key_dims = [d.id for d in structure.dsd.dimensions if d.kind != "time"]
-            touched = touched_indicators(session, submission_id, key_dims)
+            scopes = touched_periods(session, submission_id, key_dims)
             return recompute(
                 session,
                 source=sub.dataflow,
-                indicators=touched,
+                indicators=sorted(scopes) if scopes is not None else None,
                 settings=settings,
                 actor=f"aggregation after {submission_id}",
+                scopes=scopes,
             )
     except Exception:
         log.exception("regional aggregates were not recomputed after submission %s", submission_id)

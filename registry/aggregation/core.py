@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -171,11 +171,6 @@ def _choose_unit(cells: Sequence[MemberCell]) -> str | None:
     return min(counts, key=lambda u: (-counts[u], u))
 
 
-def _precedence(values: Iterable[str | None], order: str) -> str | None:
-    found = {v for v in values if v}
-    return next((o for o in order if o in found), None)
-
-
 def aggregate_one(
     region: Region,
     key: tuple[str, ...],
@@ -184,10 +179,30 @@ def aggregate_one(
     end: str,
     cells: dict[str, MemberCell],
     config: AggregationConfig,
+    members: tuple[str, ...] | None = None,
+    order: Mapping[str, int] | None = None,
 ) -> Aggregate | None:
-    """The aggregate of ``region`` for one cell (``cells``: member area -> its observation)."""
-    members = region.member_codes(start, end)
-    present = [cells[m] for m in members if m in cells and cells[m].value is not None]
+    """The aggregate of ``region`` for one cell (``cells``: member area -> its observation).
+
+    ``members`` (the region's member codes during ``[start, end]``) and ``order`` (member code ->
+    position) may be passed by a caller that aggregates many cells of one period, so that
+    memberships are worked out once.
+    """
+    if members is None:
+        members = region.member_codes(start, end)
+    if len(cells) < len(members):
+        # Usually a handful of reporting countries against a region of dozens: walk the cells,
+        # keep the members' order (sums are added in the same order either way).
+        if order is None:
+            order = {m: i for i, m in enumerate(members)}
+        present = [
+            c
+            for _i, c in sorted(
+                (order[a], c) for a, c in cells.items() if a in order and c.value is not None
+            )
+        ]
+    else:
+        present = [cells[m] for m in members if m in cells and cells[m].value is not None]
     if not present:
         return None
     unit = _choose_unit(present)
@@ -249,8 +264,18 @@ def aggregate_one(
 
 def _obs_attrs(agg: Aggregate) -> dict[str, str]:
     contributors = agg.contributors
-    imputed = any(c.imputed for c in contributors)
-    status = "E" if imputed else (_precedence((c.obs_status for c in contributors), "P") or "A")
+    # One pass over the contributors (this runs for every aggregate cell of every region).
+    imputed = provisional = False
+    dates: set[str] = set()
+    for c in contributors:
+        if c.obs_status == "E" or c.nature in ("E", "M"):
+            imputed = True
+        elif c.obs_status == "P":
+            provisional = True
+        if c.time_detail:
+            dates.add(c.time_detail)
+    # Precedence: estimated (any imputed contributor), then provisional, else normal.
+    status = "E" if imputed else ("P" if provisional else "A")
     attrs = {
         "OBS_STATUS": status,
         "CONF_STATUS": "F",
@@ -264,7 +289,6 @@ def _obs_attrs(agg: Aggregate) -> dict[str, str]:
     if agg.coverage_population is not None:
         notes[0] += f"; {agg.coverage_population:.1f}% of the child population"
     notes.append("contributors: " + ", ".join(sorted(c.area for c in contributors)))
-    dates = {c.time_detail for c in contributors if c.time_detail}
     if len(dates) == 1:
         attrs["TIME_DETAIL"] = next(iter(dates))
     elif len(dates) > 1:
@@ -339,8 +363,14 @@ def aggregate_table(
     for (area, coord), cell in table.cells.items():
         by_coord.setdefault(coord, {})[area] = cell
     out: list[Aggregate] = []
+    areas = {area for area, _coord in table.cells}
+    coords = sorted(by_coord)
     for region in regions:
-        for coord in sorted(by_coord):
+        members = region.member_codes(table.start, table.end)
+        if areas.isdisjoint(members):
+            continue  # no member reported anything in this table
+        order = {m: i for i, m in enumerate(members)}
+        for coord in coords:
             agg = aggregate_one(
                 region,
                 layout.join(region.code, coord, table.rest),
@@ -349,6 +379,8 @@ def aggregate_table(
                 table.end,
                 by_coord[coord],
                 config,
+                members,
+                order,
             )
             if agg is not None:
                 out.append(agg)
