@@ -248,11 +248,18 @@ def compute_indicator(
     *,
     as_of: datetime | None = None,
     scope: PeriodScope | None = None,
+    brief: bool = False,
 ) -> list[Aggregate]:
-    """Every regional aggregate of one indicator (all periods, or those of ``scope``), audited."""
+    """Every regional aggregate of one indicator (all periods, or those of ``scope``), audited.
+
+    ``brief``: cells that cannot reach the coverage threshold come back bare (see
+    ``aggregate_table``); recomputations use it, ``explain`` does not.
+    """
     out: list[Aggregate] = []
     for table in national_tables(session, ctx, indicator, as_of=as_of, scope=scope):
-        out.extend(aggregate_table(table, ctx.regions, ctx.layout, ctx.relations, ctx.config))
+        out.extend(
+            aggregate_table(table, ctx.regions, ctx.layout, ctx.relations, ctx.config, brief=brief)
+        )
     return out
 
 
@@ -271,6 +278,8 @@ class RecomputeResult:
     below_coverage: int = 0
     written: int = 0
     closed: int = 0
+    #: The loaded submissions whose data this recomputation brought into the aggregates.
+    submissions: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -447,6 +456,8 @@ def recompute(
     if target_key is None:
         raise ValueError(f"no regional dataflow is configured for {source}")
     lock_target(session, target_key)
+    # A whole recomputation includes every load committed before the lock: they are done.
+    covered = [p.id for p in pending_loads(session, source)] if indicators is None and scopes is None else []
     ctx = Context.build(session, source, settings=settings, config=config, policy=policy)
     pos = ctx.key_dims.index("INDICATOR")
     wanted = sorted(
@@ -459,7 +470,7 @@ def recompute(
     run: list[str] = []
     for indicator in wanted:
         scope = (scopes or {}).get(indicator)
-        aggs = compute_indicator(session, ctx, indicator, scope=scope)
+        aggs = compute_indicator(session, ctx, indicator, scope=scope, brief=True)
         result.computed += len(aggs)
         result.published += sum(a.status == "published" for a in aggs)
         result.suppressed += sum(a.status == "suppressed" for a in aggs)
@@ -480,6 +491,9 @@ def recompute(
             )
         )
         result.run_id = run[0]
+    if covered:
+        mark_aggregated(session, covered, now)
+        result.submissions = covered
     return result
 
 
@@ -523,44 +537,124 @@ def _lock_id(target_key: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-def lock_target(session: Session, target_key: str) -> None:
+def lock_target(session: Session, target_key: str, *, wait: bool = True) -> bool:
     """Serialise recomputations of ``target_key`` until the caller's transaction ends.
 
     Taken before anything is read, so the recomputation sees every load committed before it.
-    PostgreSQL: a transaction-scoped advisory lock.  SQLite: a write that matches no row makes the
-    connection take the database's write lock now, and the reads that follow see the latest
-    commit (SQLite has one writer at a time anyway).
+    PostgreSQL: a transaction-scoped advisory lock; with ``wait=False`` it is only tried, and
+    False means another recomputation holds it.  SQLite: a write that matches no row makes the
+    connection take the database's write lock now (waiting for it: SQLite has one writer at a
+    time anyway), and the reads that follow see the latest commit.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_id(target_key)})
-    else:
+        fn = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+        got = session.execute(text(f"SELECT {fn}(:k)"), {"k": _lock_id(target_key)}).scalar()
+        return wait or bool(got)
+    session.execute(Submission.__table__.update().where(Submission.id == "").values(status="loaded"))
+    return True
+
+
+#: Most recomputation rounds one hook runs (each takes the loads that arrived during the last).
+MAX_ROUNDS = 50
+
+
+def pending_loads(session: Session, source: str) -> list[Submission]:
+    """Loaded submissions of ``source`` whose data are not in the aggregates yet (oldest first)."""
+    return list(
+        session.scalars(
+            select(Submission)
+            .where(
+                Submission.dataflow == source,
+                Submission.status == "loaded",
+                Submission.aggregated_at.is_(None),
+            )
+            .order_by(Submission.finished_at, Submission.id)
+        )
+    )
+
+
+def mark_aggregated(session: Session, ids: Sequence[str], now: datetime) -> None:
+    """Record that these loads are in the aggregates."""
+    for start in range(0, len(ids), 500):
         session.execute(
-            Submission.__table__.update().where(Submission.id == "").values(status="loaded")
+            Submission.__table__.update()
+            .where(Submission.id.in_(ids[start : start + 500]))
+            .values(aggregated_at=now)
         )
 
 
-def on_submission_loaded(db: Any, settings: Any, submission_id: str) -> RecomputeResult | None:
-    """Recompute the aggregates a loaded submission affects (its own transaction; never raises).
+def _merge_scopes(
+    session: Session, ids: Sequence[str], key_dims: Sequence[str]
+) -> dict[str, PeriodScope] | None:
+    """The union of the loads' touched periods (None as soon as one is a deletion)."""
+    merged: dict[str, PeriodScope] = {}
+    for sub_id in ids:
+        scopes = touched_periods(session, sub_id, key_dims)
+        if scopes is None:
+            return None
+        for indicator, scope in scopes.items():
+            have = merged.get(indicator)
+            if have is None:
+                merged[indicator] = scope
+            else:
+                have.periods |= scope.periods
+                have.start = min(have.start, scope.start)
+                have.end = max(have.end, scope.end)
+    return merged
 
-    Call it after the load's transaction has committed.  Returns None when the submission's dataflow
-    has no regional aggregates or the recomputation failed (logged).
+
+def on_submission_loaded(db: Any, settings: Any, submission_id: str) -> RecomputeResult | None:
+    """Bring a loaded submission's data into the regional aggregates (own transactions; never raises).
+
+    Call it after the load's transaction has committed.  Loads that finish together are
+    aggregated together, and no job waits for another's recomputation:
+
+    * the hook *tries* the target's lock; if another recomputation holds it, it returns at once
+      (an empty result) — that one will take this load in its next round;
+    * the holder takes *every* load of the dataflow still waiting (``pending_loads``: this one,
+      others that finished meanwhile, one whose worker died before aggregating), recomputes the
+      union of the periods they touched in one pass, marks them aggregated and commits; then it
+      looks again, in rounds, until nothing waits.
+
+    The cost follows the data changed, not the number of loads, and the job threads stay free to
+    validate and load the next files.  Returns None when the dataflow has no regional aggregates
+    or a recomputation failed (logged; its loads stay waiting for the next one).
     """
+    total = RecomputeResult()
     try:
-        with db.transaction() as session:
+        with db.sessions() as session:
             sub = session.get(Submission, submission_id)
             if sub is None or sub.dataflow not in FLOW_PAIRS or sub.status != "loaded":
                 return None
-            structure = resolve_structure(session, flow_ref(sub.dataflow))
-            key_dims = [d.id for d in structure.dsd.dimensions if d.kind != "time"]
-            scopes = touched_periods(session, submission_id, key_dims)
-            return recompute(
-                session,
-                source=sub.dataflow,
-                indicators=sorted(scopes) if scopes is not None else None,
-                settings=settings,
-                actor=f"aggregation after {submission_id}",
-                scopes=scopes,
-            )
+            source = sub.dataflow
+        target = FLOW_PAIRS[source]
+        for _round in range(MAX_ROUNDS):
+            with db.transaction() as session:
+                if not lock_target(session, target, wait=False):
+                    return total  # the holder will take this load in its next round
+                pending = [p.id for p in pending_loads(session, source)]
+                if not pending:
+                    return total
+                structure = resolve_structure(session, flow_ref(source))
+                key_dims = [d.id for d in structure.dsd.dimensions if d.kind != "time"]
+                scopes = _merge_scopes(session, pending, key_dims)
+                label = pending[0] if len(pending) == 1 else f"{len(pending)} loads"
+                result = recompute(
+                    session,
+                    source=source,
+                    indicators=sorted(scopes) if scopes is not None else None,
+                    settings=settings,
+                    actor=f"aggregation after {label}",
+                    scopes=scopes,
+                )
+                mark_aggregated(session, pending, utcnow())
+            total.run_id = result.run_id or total.run_id
+            total.indicators = sorted(set(total.indicators) | set(result.indicators))
+            for name in ("computed", "published", "suppressed", "below_coverage", "written", "closed"):
+                setattr(total, name, getattr(total, name) + getattr(result, name))
+            total.submissions += pending
+        log.warning("aggregation after %s stopped after %d rounds", submission_id, MAX_ROUNDS)
+        return total
     except Exception:
         log.exception("regional aggregates were not recomputed after submission %s", submission_id)
         return None

@@ -126,7 +126,19 @@ class Aggregate:
     coverage_population: float | None = None
     numer: float | None = None
     denom: float | None = None
-    obs_attrs: dict[str, str] = field(default_factory=dict)
+    #: Observation attributes, built on first use (``obs_attrs``).
+    attrs_cache: dict[str, str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def obs_attrs(self) -> dict[str, str]:
+        """OBS_STATUS, CONF_STATUS, AGG_COVERAGE, COMMENT_OBS… of the aggregate.
+
+        Built on first use: most cells of a region with few reporting countries fall below
+        coverage and are never stored, and writing their notes was most of a recomputation.
+        """
+        if self.attrs_cache is None:
+            self.attrs_cache = _obs_attrs(self) if self.contributors else {}
+        return self.attrs_cache
 
     @property
     def coverage(self) -> float:
@@ -258,7 +270,6 @@ def aggregate_one(
                 )
     if agg.value is not None and agg.coverage + 1e-9 >= config.min_coverage:
         agg.status = "published"
-    agg.obs_attrs = _obs_attrs(agg)
     return agg
 
 
@@ -357,8 +368,16 @@ def aggregate_table(
     layout: KeyLayout,
     relations: Sequence[MarginRelation],
     config: AggregationConfig,
+    *,
+    brief: bool = False,
 ) -> list[Aggregate]:
-    """Every region's aggregate for every margin coordinate of a table, after the disclosure audit."""
+    """Every region's aggregate for every margin coordinate of a table, after the disclosure audit.
+
+    ``brief``: a cell whose reporting members cannot reach the coverage threshold (coverage by
+    member count) is returned as a bare ``below_coverage`` aggregate, without key, value or
+    contributors — what a recomputation needs (it stores only publishable values), not what
+    ``explain`` shows.
+    """
     by_coord: dict[tuple[str, ...], dict[str, MemberCell]] = {}
     for (area, coord), cell in table.cells.items():
         by_coord.setdefault(coord, {})[area] = cell
@@ -370,7 +389,19 @@ def aggregate_table(
         if areas.isdisjoint(members):
             continue  # no member reported anything in this table
         order = {m: i for i, m in enumerate(members)}
+        # Fewer reporting members than the threshold needs: below coverage whatever the values.
+        hopeless = config.min_coverage * len(members) / 100.0 - 1e-9
         for coord in coords:
+            if brief and config.population is None:
+                cells = by_coord[coord]
+                n = sum(1 for a, c in cells.items() if a in order and c.value is not None)
+                if n == 0:
+                    continue
+                if n < hopeless:
+                    out.append(
+                        Aggregate(region.code, (), table.period, None, "", "below_coverage", members)
+                    )
+                    continue
             agg = aggregate_one(
                 region,
                 layout.join(region.code, coord, table.rest),

@@ -56,6 +56,9 @@ class Submission(Base):
     embargo_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     #: Where the uploaded bytes are kept (relative to the instance folder).
     upload_path: Mapped[str | None] = mapped_column(String(500), default=None)
+    #: When the regional aggregates were recomputed with this load's data (empty: still to do;
+    #: see ``registry.aggregation.compute.on_submission_loaded``).
+    aggregated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
 class DataSeries(Base):

@@ -36,6 +36,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from registry.formats.base import DataChunk, ResolvedStructure
 from registry.sdmx.periods import PeriodError, period_bounds
@@ -270,25 +272,44 @@ class Loader:
             for pk, skey, attrs in rows:
                 self.series[by_str[skey]] = (pk, dict(attrs or {}))
 
+    def _insert_series(self, keys: list[Key]) -> set[str]:
+        """Insert series rows; the keys this call created.
+
+        Two loads may create the same series at once (two files of one provider, a national file
+        and a recomputation): ``ON CONFLICT DO NOTHING`` lets the second wait for the first and
+        then use its row instead of failing on the unique index.  Keys arrive sorted, so
+        concurrent loads take the index entries in the same order.
+        """
+        table = DataSeries.__table__
+        insert = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        stmt = (
+            insert(table)
+            .on_conflict_do_nothing(index_elements=["dataflow", "series_key"])
+            .returning(table.c.series_key)
+        )
+        rows = [
+            {"dataflow": self.dataflow, "series_key": self._key_str(k),
+             "dims": dict(zip(self.key_dims, (v or "" for v in k), strict=True)),
+             "attrs": self._series_attrs.get(k, {}), "updated_at": self.now}
+            for k in keys
+        ]
+        return set(self.conn.execute(stmt, rows).scalars())
+
     def _ensure_series(self, keys: Iterable[Key]) -> None:
         """Look up or create the series of ``keys`` and bring their attributes up to date."""
         missing = [k for k in keys if k not in self.series]
         if missing:
             self._lookup_series(missing)
-            new = [k for k in missing if k not in self.series]
+            new = sorted((k for k in missing if k not in self.series), key=self._key_str)
             if new:
-                table = DataSeries.__table__
-                self.conn.execute(table.insert(), [
-                    {"dataflow": self.dataflow, "series_key": self._key_str(k),
-                     "dims": dict(zip(self.key_dims, (v or "" for v in k), strict=True)),
-                     "attrs": self._series_attrs.get(k, {}), "updated_at": self.now}
-                    for k in new
-                ])
+                created = self._insert_series(new)
                 self._lookup_series(new)
-                self.stats.series_created += len(new)
+                self.stats.series_created += len(created)
                 for k in new:
-                    self._series_attrs.pop(k, None)
-                    self._touched.add(k)
+                    if self._key_str(k) in created:
+                        self._series_attrs.pop(k, None)  # created with the attributes sent
+                        self._touched.add(k)
+                    # else another load created it meanwhile: an existing series (below)
         changes = []
         for k, given in self._series_attrs.items():
             first = k not in self._touched

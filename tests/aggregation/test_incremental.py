@@ -49,22 +49,57 @@ def test_a_load_recomputes_only_its_periods(seeded: Any, db: Any) -> None:
     with db.transaction() as session:
         for area, value in (("MEX", "500"), ("COL", "250"), ("HND", "40")):
             load(session, [(key(area), "2023", value, {}), (key(area), "2024", value, {})], provider=f"{area}_X")
-        recompute(session)
+        full = recompute(session)  # every pending load is now aggregated
+        assert len(full.submissions) == 3
     assert _la6(db) == {"2023": [("790", True)], "2024": [("790", True)]}
-    # 2023 changes behind the aggregation's back (a direct write, no hook): the next load's
-    # recomputation must not touch 2023, only the period it loaded.
     with db.transaction() as session:
-        load(session, [(key("COL"), "2023", "1000", {})], provider="COL_X")
         sub = load(session, [(key("MEX"), "2024", "510", {})], provider="MEX_INM")
     result = on_submission_loaded(db, settings, sub)
-    assert result is not None and result.written == 1 and result.closed == 0
+    assert result is not None and result.submissions == [sub]
+    assert (result.written, result.closed) == (1, 0)
+    assert result.computed * 2 == full.computed  # one period of two was recomputed
     history = _la6(db, history=True)
     assert history["2024"] == [("790", False), ("800", True)]
-    assert history["2023"] == [("790", True)]  # not recomputed: not touched by the load
-    # A full recomputation brings 2023 up to date.
+    assert history["2023"] == [("790", True)]
+
+
+def test_loads_finishing_together_are_aggregated_in_one_pass(seeded: Any, db: Any) -> None:
+    """The first hook takes every waiting load; the others find nothing left to do."""
+    settings = seeded.extensions["idac.settings"]
+    subs = []
     with db.transaction() as session:
-        assert recompute(session).written == 1
-    assert _la6(db)["2023"] == [("1540", True)]
+        for area, value in (("MEX", "500"), ("COL", "250"), ("HND", "40")):
+            subs.append(load(session, [(key(area), "2024", value, {})], provider=f"{area}_X"))
+    first = on_submission_loaded(db, settings, subs[1])
+    assert first is not None and sorted(first.submissions) == sorted(subs)
+    assert _la6(db) == {"2024": [("790", True)]}
+    for sub in (subs[0], subs[2]):
+        later = on_submission_loaded(db, settings, sub)
+        assert later is not None and later.submissions == [] and later.run_id is None
+    assert _la6(db, history=True) == {"2024": [("790", True)]}
+
+
+def test_a_failed_recomputation_leaves_the_loads_waiting(
+    seeded: Any, db: Any, monkeypatch: Any
+) -> None:
+    from registry.aggregation import compute
+
+    settings = seeded.extensions["idac.settings"]
+    with db.transaction() as session:
+        for area, value in (("MEX", "500"), ("COL", "250"), ("HND", "40")):
+            sub = load(session, [(key(area), "2024", value, {})], provider=f"{area}_X")
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(compute, "compute_indicator", broken)
+    assert on_submission_loaded(db, settings, sub) is None
+    with db.transaction() as session:
+        assert len(compute.pending_loads(session, "IDAC:DF_IDAC_CORE(1.0)")) == 3
+    monkeypatch.undo()
+    again = on_submission_loaded(db, settings, sub)
+    assert again is not None and len(again.submissions) == 3
+    assert _la6(db) == {"2024": [("790", True)]}
 
 
 def test_concurrent_recomputations_leave_no_country_out(seeded: Any, db: Any) -> None:
