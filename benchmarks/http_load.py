@@ -1,6 +1,6 @@
 """Structure queries under gunicorn (2 workers, 127.0.0.1) beside a trivial endpoint on the same server.
 
-    python -m benchmarks.http_load [--quick] [--seconds 8] [--connections 8]
+    python -m benchmarks.http_load [--quick] [--seconds 6] [--connections 8]
 
 The server runs ``gunicorn -w 2 'benchmarks.http_load:make_app()'``: the product application (a
 seeded SQLite store in a temporary instance folder, seeded once by this process before gunicorn
@@ -203,7 +203,7 @@ def _wrk_load(
 
 def run(quick: bool, seconds: float | None = None, conns: int = 8) -> list[Result]:
     """Start gunicorn, load each scenario, stop gunicorn."""
-    seconds = seconds or (2.0 if quick else 8.0)
+    seconds = seconds or (2.0 if quick else 6.0)
     use_wrk = shutil.which("wrk") is not None
     load = _wrk_load if use_wrk else _python_load
     client = "wrk" if use_wrk else "python client"
