@@ -1,4 +1,4 @@
-"""Concurrent submissions: 10 clients upload 100k-observation files at once to gunicorn on PostgreSQL.
+"""Concurrent submissions: 10 clients upload 100k-observation files at once (gunicorn, PostgreSQL).
 
     python -m benchmarks.concurrent_submissions [--quick] [--clients 10] [--obs 100000]
 
@@ -32,7 +32,6 @@ import csv
 import http.client
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -46,10 +45,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.runner import Result  # noqa: E402
+from benchmarks.server import free_port, stop, wait_ready  # noqa: E402
 
 URL = os.environ.get("IDAC_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 FLOW = "IDAC:DF_IDAC_CORE(1.0)"
-#: (provider, country) of the migration authorities: their agreements allow the example's indicators.
+#: (provider, country) of the migration authorities, whose agreements allow the example's
+#: indicators.
 PROVIDERS = [
     ("PAN_SNM", "PAN"),
     ("MEX_INM", "MEX"),
@@ -63,7 +64,7 @@ POLL_LIMIT = 3000  # × POLL_SECONDS: a client gives up after 10 minutes
 POLL_SECONDS = 0.2
 
 
-# --- data ------------------------------------------------------------------------------------------
+# --- data -----------------------------------------------------------------------------------------
 
 
 def _example() -> tuple[list[str], list[dict[str, str]]]:
@@ -102,23 +103,19 @@ def write_file(path: Path, area: str, window: int, n_obs: int) -> int:
                 base["COUNTERPART_AREA"] = "ECU"
             for year in range(last - years + 1, last + 1):
                 for freq, period, inside in _periods(year):
-                    w.writerow({**base, "FREQ": freq, "TIME_PERIOD": period,
-                                "TIME_DETAIL": inside if r["TIME_DETAIL"] else ""})
+                    w.writerow(
+                        {
+                            **base,
+                            "FREQ": freq,
+                            "TIME_PERIOD": period,
+                            "TIME_DETAIL": inside if r["TIME_DETAIL"] else "",
+                        }
+                    )
                     n += 1
     return n
 
 
-# --- server ----------------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    import socket
-
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = int(s.getsockname()[1])
-    s.close()
-    return port
+# --- server ---------------------------------------------------------------------------------------
 
 
 def _prepare(url: str, instance: Path) -> dict[str, str]:
@@ -147,21 +144,7 @@ def _prepare(url: str, instance: Path) -> dict[str, str]:
     return out
 
 
-def _wait(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/health")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
-
-
-# --- clients ---------------------------------------------------------------------------------------
+# --- clients --------------------------------------------------------------------------------------
 
 
 def _submit(port: int, token: str, provider: str, path: Path) -> dict[str, Any]:
@@ -185,18 +168,31 @@ def _submit(port: int, token: str, provider: str, path: Path) -> dict[str, Any]:
         raise RuntimeError(f"upload answered {resp.status}: {created}")
     accepted = time.perf_counter() - t0
     for _ in range(POLL_LIMIT):
-        conn.request("GET", created["url"], headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
+        conn.request(
+            "GET",
+            created["url"],
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+        )
         r = conn.getresponse()
         state = json.loads(r.read())
         if state.get("done"):
             conn.close()
-            return {"state": state, "accepted_s": accepted, "done_s": time.perf_counter() - t0, "t0": t0}
+            return {
+                "state": state,
+                "accepted_s": accepted,
+                "done_s": time.perf_counter() - t0,
+                "t0": t0,
+            }
         time.sleep(POLL_SECONDS)
     conn.close()
-    raise RuntimeError(f"submission {created['url']} not done after {POLL_LIMIT * POLL_SECONDS:.0f} s")
+    raise RuntimeError(
+        f"submission {created['url']} not done after {POLL_LIMIT * POLL_SECONDS:.0f} s"
+    )
 
 
-def _concurrently(port: int, jobs: list[tuple[str, str, Path]]) -> tuple[list[dict[str, Any]], float]:
+def _concurrently(
+    port: int, jobs: list[tuple[str, str, Path]]
+) -> tuple[list[dict[str, Any]], float]:
     """Run every (token, provider, file) upload in its own thread, started together."""
     results: list[dict[str, Any] | BaseException] = [RuntimeError("not run")] * len(jobs)
     start = threading.Barrier(len(jobs))
@@ -222,15 +218,6 @@ def _concurrently(port: int, jobs: list[tuple[str, str, Path]]) -> tuple[list[di
     return [r for r in results if isinstance(r, dict)], wall
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(10)
-
-
 def _wait_aggregated(url: str, timeout: float = 600.0) -> float:
     """Wait until no load of the flow waits for the regional aggregates; the time it happened."""
     from sqlalchemy import create_engine, func, select
@@ -238,8 +225,14 @@ def _wait_aggregated(url: str, timeout: float = 600.0) -> float:
     from registry.store.data_models import Submission
 
     engine = create_engine(url)
-    waiting = select(func.count()).select_from(Submission).where(
-        Submission.dataflow == FLOW, Submission.status == "loaded", Submission.aggregated_at.is_(None)
+    waiting = (
+        select(func.count())
+        .select_from(Submission)
+        .where(
+            Submission.dataflow == FLOW,
+            Submission.status == "loaded",
+            Submission.aggregated_at.is_(None),
+        )
     )
     deadline = time.monotonic() + timeout
     try:
@@ -253,7 +246,7 @@ def _wait_aggregated(url: str, timeout: float = 600.0) -> float:
     raise RuntimeError(f"regional aggregates still pending after {timeout:.0f} s")
 
 
-# --- checks ----------------------------------------------------------------------------------------
+# --- checks ---------------------------------------------------------------------------------------
 
 
 def _store_counts(url: str) -> dict[str, int]:
@@ -269,15 +262,31 @@ def _store_counts(url: str) -> dict[str, int]:
     )
     with engine.connect() as c:
         current = c.scalar(select(func.count()).select_from(joined.where(*cur).subquery())) or 0
-        distinct = c.scalar(
-            select(func.count()).select_from(joined.where(*cur).distinct().subquery())
-        ) or 0
-        series = c.scalar(select(func.count()).select_from(DataSeries).where(DataSeries.dataflow == FLOW)) or 0
-        keys = c.scalar(
-            select(func.count(func.distinct(DataSeries.series_key))).where(DataSeries.dataflow == FLOW)
-        ) or 0
+        distinct = (
+            c.scalar(select(func.count()).select_from(joined.where(*cur).distinct().subquery()))
+            or 0
+        )
+        series = (
+            c.scalar(
+                select(func.count()).select_from(DataSeries).where(DataSeries.dataflow == FLOW)
+            )
+            or 0
+        )
+        keys = (
+            c.scalar(
+                select(func.count(func.distinct(DataSeries.series_key))).where(
+                    DataSeries.dataflow == FLOW
+                )
+            )
+            or 0
+        )
     engine.dispose()
-    return {"current": int(current), "distinct": int(distinct), "series": int(series), "keys": int(keys)}
+    return {
+        "current": int(current),
+        "distinct": int(distinct),
+        "series": int(series),
+        "keys": int(keys),
+    }
 
 
 def _check(results: list[dict[str, Any]], expected: list[int]) -> list[str]:
@@ -286,18 +295,22 @@ def _check(results: list[dict[str, Any]], expected: list[int]) -> list[str]:
         st = r["state"]
         summary = st.get("summary") or {}
         if st["status"] != "loaded" or not summary.get("valid"):
-            problems.append(f"{st['provider']}: {st['status']} valid={summary.get('valid')} {st.get('error')}")
+            problems.append(
+                f"{st['provider']}: {st['status']} valid={summary.get('valid')} {st.get('error')}"
+            )
         elif summary.get("observations") != n or st["progress"]["observations_loaded"] != n:
-            problems.append(f"{st['provider']}: report {summary.get('observations')} / loaded "
-                            f"{st['progress']['observations_loaded']} obs, sent {n}")
+            problems.append(
+                f"{st['provider']}: report {summary.get('observations')} / loaded "
+                f"{st['progress']['observations_loaded']} obs, sent {n}"
+            )
     return problems
 
 
-# --- the benchmark ---------------------------------------------------------------------------------
+# --- the benchmark --------------------------------------------------------------------------------
 
 
 def run(quick: bool, clients: int | None = None, n_obs: int | None = None) -> list[Result]:
-    """Start gunicorn on a fresh schema, one client alone, then ``clients`` at once; check the store."""
+    """Gunicorn on a fresh schema: one client alone, then ``clients`` at once; check the store."""
     from sqlalchemy import create_engine, text
 
     clients = clients or (4 if quick else 10)
@@ -308,7 +321,7 @@ def run(quick: bool, clients: int | None = None, n_obs: int | None = None) -> li
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in URL else "?"
     url = f"{URL}{sep}options=-csearch_path%3D{schema}"
-    port = _free_port()
+    port = free_port()
     try:
         with tempfile.TemporaryDirectory(prefix="idac-bench-conc-") as tmp:
             folder = Path(tmp)
@@ -333,12 +346,27 @@ def run(quick: bool, clients: int | None = None, n_obs: int | None = None) -> li
                 "PYTHONPATH": str(ROOT),
             }
             proc = subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
-                 "--timeout", "300", "--log-level", "warning", "wsgi:app"],
-                env=env, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "-w",
+                    "2",
+                    "-b",
+                    f"127.0.0.1:{port}",
+                    "--timeout",
+                    "300",
+                    "--log-level",
+                    "warning",
+                    "wsgi:app",
+                ],
+                env=env,
+                cwd=str(ROOT),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
             )
             try:
-                _wait(port)
+                wait_ready(port, "/health")
                 t_solo = time.perf_counter()
                 alone = _submit(port, tokens[PROVIDERS[0][0]], PROVIDERS[0][0], solo)
                 solo_agg = _wait_aggregated(url) - t_solo
@@ -350,14 +378,18 @@ def run(quick: bool, clients: int | None = None, n_obs: int | None = None) -> li
                 # Reports come first; the regional aggregates follow in the background.
                 agg_wall = _wait_aggregated(url) - t0
             finally:
-                _stop(proc)
+                stop(proc)
             problems += _check(results, expected)
             counts = _store_counts(url)
             total = sum(expected) + solo_n
             if counts["current"] != total:
-                problems.append(f"store holds {counts['current']:,} current observations, {total:,} were sent")
+                problems.append(
+                    f"store holds {counts['current']:,} current observations, {total:,} were sent"
+                )
             if counts["distinct"] != counts["current"]:
-                problems.append(f"{counts['current'] - counts['distinct']:,} observations are current twice")
+                problems.append(
+                    f"{counts['current'] - counts['distinct']:,} observations are current twice"
+                )
             if counts["series"] != counts["keys"]:
                 problems.append(f"{counts['series'] - counts['keys']} series rows are duplicates")
     finally:
@@ -371,12 +403,14 @@ def run(quick: bool, clients: int | None = None, n_obs: int | None = None) -> li
     correct = not problems
     return [
         Result.rate(
-            f"concurrent submissions: {clients} clients × {n_obs // 1000}k obs (gunicorn -w 2, PostgreSQL)",
+            f"concurrent submissions: {clients} clients × {n_obs // 1000}k obs "
+            "(gunicorn -w 2, PostgreSQL)",
             rate,
             "obs/s",
             solo_rate,
             "one client alone",
-            note=f"{sent:,} obs in {wall:.1f} s; per client upload→report p50 {done[len(done) // 2]:.1f} s, "
+            note=f"{sent:,} obs in {wall:.1f} s; per client upload→report "
+            f"p50 {done[len(done) // 2]:.1f} s, "
             f"max {done[-1]:.1f} s; upload accepted in ≤ {accepted[-1]:.1f} s; "
             f"alone {solo_n:,} obs in {alone['done_s']:.1f} s (aggregates {solo_agg:.1f} s); "
             f"regional aggregates of all loads done {agg_wall:.1f} s after the first upload",
@@ -387,8 +421,11 @@ def run(quick: bool, clients: int | None = None, n_obs: int | None = None) -> li
             f"of {clients} clients",
             goal="all correct, no lost or duplicated obs",
             met=correct,
-            note="; ".join(problems[:5]) if problems else (
-                f"{counts['current']:,} current observations = sent; {counts['series']} series, none duplicated"
+            note="; ".join(problems[:5])
+            if problems
+            else (
+                f"{counts['current']:,} current observations = sent; "
+                f"{counts['series']} series, none duplicated"
             ),
         ),
     ]

@@ -38,8 +38,6 @@ import http.client
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -53,6 +51,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.runner import Result  # noqa: E402
+from benchmarks.server import free_port, stop, wait_ready  # noqa: E402
 
 CODELIST = "/sdmx/rest/codelist/SDMX/CL_SEX"
 DSD_ALL = "/sdmx/rest/datastructure/IDAC/DSD_IDAC_CORE/1.0?references=all"
@@ -78,14 +77,6 @@ def make_app() -> Any:
         return product(environ, start_response)
 
     return app
-
-
-def _free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return int(port)
 
 
 def _seed(instance: Path) -> dict[str, str]:
@@ -114,20 +105,6 @@ def _seed(instance: Path) -> dict[str, str]:
     )
     subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=str(ROOT), timeout=300)  # noqa: S603
     return env
-
-
-def _wait(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/hello")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
 
 
 def _python_load(
@@ -207,7 +184,7 @@ def run(quick: bool, seconds: float | None = None, conns: int = 8) -> list[Resul
     use_wrk = shutil.which("wrk") is not None
     load = _wrk_load if use_wrk else _python_load
     client = "wrk" if use_wrk else "python client"
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryDirectory(prefix="idac-bench-http-") as tmp:
         env = _seed(Path(tmp))
         proc = subprocess.Popen(  # noqa: S603
@@ -229,7 +206,7 @@ def run(quick: bool, seconds: float | None = None, conns: int = 8) -> list[Resul
             stderr=subprocess.PIPE,
         )
         try:
-            _wait(port)
+            wait_ready(port, "/hello")
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             for path in (CODELIST, DSD_ALL, DATA_KEY):  # warm both workers' caches
                 for _ in range(4):
@@ -258,11 +235,7 @@ def run(quick: bool, seconds: float | None = None, conns: int = 8) -> list[Resul
                 name: load(port, path, headers, seconds, conns) for name, path, headers in scenarios
             }
         finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc, grace=20)
     hello = figures["hello"]["rps"]
     out = [
         Result.rate(

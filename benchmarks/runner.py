@@ -12,7 +12,7 @@ lxml, the csv module, sdmx1, a trivial endpoint…), the ratio of the two and th
 says otherwise; ``met`` is ``None`` when a figure has no goal.
 
 Budget: the full run stays under 10 minutes on the 2-core reference machine, ``--quick`` under one
-minute (each adapter uses smaller sizes when ``quick``).
+minute or so (each adapter uses smaller sizes when ``quick``).
 """
 
 from __future__ import annotations

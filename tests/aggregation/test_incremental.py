@@ -1,4 +1,4 @@
-"""Recomputation after a load is limited to the periods it touched, and concurrent ones serialise."""
+"""Recomputation after a load: only the periods it touched; loads finishing together: one pass."""
 
 from __future__ import annotations
 
@@ -32,7 +32,9 @@ def test_touched_periods_name_each_indicator_and_its_periods(db: Any) -> None:
             ],
             provider="MEX_INM",
         )
-        deletion = load(session, [(key("MEX"), "2023", None, {})], provider="MEX_INM", action="delete")
+        deletion = load(
+            session, [(key("MEX"), "2023", None, {})], provider="MEX_INM", action="delete"
+        )
     with db.transaction() as session:
         scopes = touched_periods(session, sub, KEY_DIMS)
         assert scopes is not None
@@ -40,7 +42,10 @@ def test_touched_periods_name_each_indicator_and_its_periods(db: Any) -> None:
             "IDAC_STK_REF": ["2023", "2024"],
             "IDAC_FLW_ENTRY": ["2024"],
         }
-        assert (scopes["IDAC_STK_REF"].start, scopes["IDAC_STK_REF"].end) == ("2023-01-01", "2024-12-31")
+        assert (scopes["IDAC_STK_REF"].start, scopes["IDAC_STK_REF"].end) == (
+            "2023-01-01",
+            "2024-12-31",
+        )
         assert touched_periods(session, deletion, KEY_DIMS) is None  # a deletion: everything
 
 
@@ -48,14 +53,19 @@ def test_a_load_recomputes_only_its_periods(seeded: Any, db: Any) -> None:
     settings = seeded.extensions["idac.settings"]
     with db.transaction() as session:
         for area, value in (("MEX", "500"), ("COL", "250"), ("HND", "40")):
-            load(session, [(key(area), "2023", value, {}), (key(area), "2024", value, {})], provider=f"{area}_X")
+            load(
+                session,
+                [(key(area), "2023", value, {}), (key(area), "2024", value, {})],
+                provider=f"{area}_X",
+            )
         full = recompute(session)  # every pending load is now aggregated
         assert len(full.submissions) == 3
     assert _la6(db) == {"2023": [("790", True)], "2024": [("790", True)]}
     with db.transaction() as session:
         sub = load(session, [(key("MEX"), "2024", "510", {})], provider="MEX_INM")
     result = on_submission_loaded(db, settings, sub)
-    assert result is not None and result.submissions == [sub]
+    assert result is not None
+    assert result.submissions == [sub]
     assert (result.written, result.closed) == (1, 0)
     assert result.computed * 2 == full.computed  # one period of two was recomputed
     history = _la6(db, history=True)
@@ -71,11 +81,14 @@ def test_loads_finishing_together_are_aggregated_in_one_pass(seeded: Any, db: An
         for area, value in (("MEX", "500"), ("COL", "250"), ("HND", "40")):
             subs.append(load(session, [(key(area), "2024", value, {})], provider=f"{area}_X"))
     first = on_submission_loaded(db, settings, subs[1])
-    assert first is not None and sorted(first.submissions) == sorted(subs)
+    assert first is not None
+    assert sorted(first.submissions) == sorted(subs)
     assert _la6(db) == {"2024": [("790", True)]}
     for sub in (subs[0], subs[2]):
         later = on_submission_loaded(db, settings, sub)
-        assert later is not None and later.submissions == [] and later.run_id is None
+        assert later is not None
+        assert later.submissions == []
+        assert later.run_id is None
     assert _la6(db, history=True) == {"2024": [("790", True)]}
 
 
@@ -98,7 +111,8 @@ def test_a_failed_recomputation_leaves_the_loads_waiting(
         assert len(compute.pending_loads(session, "IDAC:DF_IDAC_CORE(1.0)")) == 3
     monkeypatch.undo()
     again = on_submission_loaded(db, settings, sub)
-    assert again is not None and len(again.submissions) == 3
+    assert again is not None
+    assert len(again.submissions) == 3
     assert _la6(db) == {"2024": [("790", True)]}
 
 
@@ -109,9 +123,7 @@ def test_concurrent_recomputations_leave_no_country_out(seeded: Any, db: Any) ->
     subs = []
     with db.transaction() as session:
         for area, value in countries.items():
-            subs.append(
-                load(session, [(key(area), "2024", str(value), {})], provider=f"{area}_X")
-            )
+            subs.append(load(session, [(key(area), "2024", str(value), {})], provider=f"{area}_X"))
     barrier = threading.Barrier(len(subs))
     errors: list[BaseException] = []
 

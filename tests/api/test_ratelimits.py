@@ -31,7 +31,9 @@ def _app(db_url: str, tmp_path: Path, **overrides: Any) -> Any:
 @pytest.fixture
 def limited_app(db_url: str, tmp_path: Path) -> Iterator[Any]:
     """A seeded app with a budget of 3 queries and 2 uploads per minute."""
-    app = _app(db_url, tmp_path, rate_limit_queries="3 per minute", rate_limit_uploads="2 per minute")
+    app = _app(
+        db_url, tmp_path, rate_limit_queries="3 per minute", rate_limit_uploads="2 per minute"
+    )
     yield app
     app.extensions["idac.jobs"].shutdown()
     app.extensions["idac.db"].dispose()
@@ -56,7 +58,8 @@ def test_query_budget_per_client_address(limited_app: Any) -> None:
     assert client.get("/sdmx/rest/availableconstraint/IDAC,DF_IDAC_CORE,1.0").status_code == 429
     # the XML error form carries the same header
     xml = client.get(DATA)
-    assert xml.status_code == 429 and b"ErrorMessage" in xml.data
+    assert xml.status_code == 429
+    assert b"ErrorMessage" in xml.data
     assert _retry_after(xml) >= 1
     # cheap answers are not limited
     for _ in range(10):
@@ -165,8 +168,12 @@ def test_web_form_upload_is_limited_with_a_page(limited_app: Any) -> None:
     for i in range(3):
         resp = client.post(
             "/submit",
-            data={"dataflow": CORE, "provider": "PAN_SNM", "csrf_token": csrf, "file": (
-                io.BytesIO(b"x" * (i + 1)), "data.csv")},
+            data={
+                "dataflow": CORE,
+                "provider": "PAN_SNM",
+                "csrf_token": csrf,
+                "file": (io.BytesIO(b"x" * (i + 1)), "data.csv"),
+            },
             content_type="multipart/form-data",
         )
         statuses.append(resp.status_code)
@@ -196,7 +203,9 @@ def test_workers_share_budgets_through_redis(db_url: str, tmp_path: Path) -> Non
     first = make_test_app(db_url, tmp_path / "one", seed_content=True, **limits)
     second = make_test_app(db_url, tmp_path / "two", seed_content=True, **limits)
     try:
-        token = bearer(add_user(first, "harvester", ("reader", None)))  # a fresh token: fresh budget
+        token = bearer(
+            add_user(first, "harvester", ("reader", None))
+        )  # a fresh token: fresh budget
         assert first.test_client().get(DATA, headers=token).status_code in (200, 404)
         assert second.test_client().get(DATA, headers=token).status_code in (200, 404)
         assert second.test_client().get(DATA, headers=token).status_code == 429

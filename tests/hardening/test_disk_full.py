@@ -21,7 +21,12 @@ from typing import Any
 import pytest
 
 from tests.conftest import make_test_app
-from tests.hardening.conftest import assert_sdmx_error, assert_still_up, observation_count, wait_done
+from tests.hardening.conftest import (
+    assert_sdmx_error,
+    assert_still_up,
+    observation_count,
+    wait_done,
+)
 from tests.hardening.payloads import ROOT
 
 CORE = "IDAC:DF_IDAC_CORE(1.0)"
@@ -44,19 +49,29 @@ def full_uploads(disk_app: Any) -> Iterator[Path]:
     """The upload folder on a 16 KiB tmpfs: a real device that fills up."""
     folder = Path(disk_app.instance_path) / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root (CI runs as root)")
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=16k,mode=0700", "tmpfs", str(folder)],
-        capture_output=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    mounted, why = _mount_tmpfs(folder, "16k")
+    if not mounted:
+        pytest.skip(f"cannot mount a tmpfs here: {why}")
     try:
         yield folder
     finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
+        _umount(folder)
+
+
+def _mount_tmpfs(folder: Path, size: str) -> tuple[bool, str]:
+    """Mount a tmpfs of ``size`` on ``folder`` (root only); (mounted, why not)."""
+    if os.geteuid() != 0:
+        return False, "mounting a small tmpfs needs root (CI runs as root)"
+    done = subprocess.run(  # noqa: S603 - fixed arguments, a test folder
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(folder)],  # noqa: S607
+        capture_output=True,
+        check=False,
+    )
+    return done.returncode == 0, done.stderr.decode(errors="replace").strip()
+
+
+def _umount(folder: Path) -> None:
+    subprocess.run(["umount", "-l", str(folder)], check=False)  # noqa: S603, S607 - test folder
 
 
 def _submissions(client: Any) -> list[Any]:
@@ -75,7 +90,7 @@ def test_upload_on_a_full_disk_is_507_and_leaves_nothing(disk_app: Any, full_upl
     assert observation_count(disk_app) == 0
     assert_still_up(client)
     # Space comes back: the same file is accepted without restarting anything.
-    subprocess.run(["umount", "-l", str(full_uploads)], check=True)
+    _umount(full_uploads)
     again = client.post(UPLOAD, data=BODY, content_type="text/csv", headers=JSON)
     assert again.status_code == 202, again.data[:300]
     assert wait_done(client, again.json["url"]) == "loaded"
@@ -112,19 +127,10 @@ def full_spill_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 
     folder = tmp_path / "spill"
     folder.mkdir()
-    mounted = os.geteuid() == 0 and subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(folder)],
-        capture_output=True,
-        check=False,
-    ).returncode == 0
+    mounted, _why = _mount_tmpfs(folder, "16k")
     try:
         if mounted:
-            with (folder / "filler").open("wb", buffering=0) as f:
-                try:
-                    while True:
-                        f.write(b"\0" * 4096)
-                except OSError as exc:
-                    assert exc.errno == errno.ENOSPC
+            _fill(folder / "filler")
         else:
 
             def refuse(self: Any, *args: Any, **kwargs: Any) -> None:
@@ -134,7 +140,19 @@ def full_spill_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         yield folder
     finally:
         if mounted:
-            subprocess.run(["umount", "-l", str(folder)], check=False)
+            _umount(folder)
+
+
+def _fill(path: Path) -> None:
+    """Write to ``path`` until its device is full (ENOSPC)."""
+    with path.open("wb", buffering=0) as f:
+        while True:
+            try:
+                f.write(b"\0" * 4096)
+            except OSError as exc:
+                if exc.errno != errno.ENOSPC:
+                    raise
+                return
 
 
 def test_out_of_space_while_checking_fails_cleanly(

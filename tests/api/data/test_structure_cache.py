@@ -50,7 +50,10 @@ def test_structures_are_resolved_once_per_generation(app: Any) -> None:
 def test_region_keys_expand_from_the_cached_regions(app: Any) -> None:
     """A region code on a national flow selects its member countries, cached or not."""
     client = app.test_client()
-    url = "/sdmx/rest/data/IDAC,DF_IDAC_CORE,1.0/A.UNSDG_CENTRALAMR.IDAC_STK_REF.......?format=csvfile"
+    url = (
+        "/sdmx/rest/data/IDAC,DF_IDAC_CORE,1.0/A.UNSDG_CENTRALAMR.IDAC_STK_REF......."
+        "?format=csvfile"
+    )
     first = _get(client, url)
     assert b",PAN," in first
     assert _get(client, url) == first
