@@ -150,6 +150,19 @@ def run_job(db: Database, settings: Settings, sub_id: str) -> str | None:
             return "failed"
 
 
+def rq_aggregate(sub_id: str) -> None:
+    """The RQ entry point of an aggregation left waiting (``Recovery.aggregating``)."""
+    from registry.aggregation.compute import on_submission_loaded
+    from registry.config import load_settings
+
+    settings = load_settings()
+    db = Database(settings.database_url)
+    try:
+        on_submission_loaded(db, settings, sub_id)
+    finally:
+        db.dispose()
+
+
 def rq_job(sub_id: str) -> str | None:
     """The RQ entry point: settings from the worker's environment, one database per job."""
     from registry.config import load_settings
@@ -171,6 +184,9 @@ class Recovery:
 
     failed: list[str] = field(default_factory=list)
     requeued: list[str] = field(default_factory=list)
+    #: One loaded submission per dataflow whose loads still wait for the regional aggregates (a
+    #: worker stopped between its load and the aggregation): its hook takes them all.
+    aggregating: list[str] = field(default_factory=list)
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -213,6 +229,13 @@ def recover(db: Database, settings: Settings, stale_after: float = STALE_SECONDS
             alive_file(settings, row.id).unlink(missing_ok=True)
             out.failed.append(row.id)
             log.warning("submission %s was left %s by a dead worker: marked failed", row.id, phase)
+    from registry.aggregation.compute import FLOW_PAIRS, pending_loads
+
+    with db.sessions() as session:
+        for source in FLOW_PAIRS:
+            waiting = pending_loads(session, source)
+            if waiting:
+                out.aggregating.append(waiting[-1].id)
     return out
 
 
@@ -282,7 +305,34 @@ class JobRunner:
                 self.enqueue(sub_id)
             except Exception:  # noqa: BLE001 - a queue outage must not stop the service from starting
                 log.warning("could not queue submission %s again", sub_id, exc_info=True)
+        for sub_id in result.aggregating:
+            try:
+                self.aggregate_later(sub_id)
+            except Exception:  # noqa: BLE001 - as above
+                log.warning("could not queue the aggregation after %s", sub_id, exc_info=True)
         return result
+
+    def aggregate_later(self, sub_id: str) -> None:
+        """Bring the loads still waiting for the regional aggregates in, in the background."""
+        if self._queue is not None:
+            self._queue.enqueue("registry.submissions.jobs.rq_aggregate", sub_id,
+                                job_id=f"aggregation-{sub_id}", job_timeout=JOB_TIMEOUT,
+                                result_ttl=3600, failure_ttl=7 * 86400)
+            return
+        assert self._pool is not None
+        from registry.aggregation.compute import on_submission_loaded
+
+        with self._lock:
+            self._pending += 1
+
+        def run() -> None:
+            try:
+                on_submission_loaded(self.db, self.settings, sub_id)
+            finally:
+                with self._lock:
+                    self._pending -= 1
+
+        self._pool.submit(run)
 
     def wait(self, timeout: float = 60.0) -> None:
         """Wait until the embedded pool has no pending job (tests)."""

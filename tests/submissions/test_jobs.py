@@ -116,3 +116,34 @@ def test_rq_worker(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     finally:
         queue.empty()
         app.extensions["idac.db"].dispose()
+
+
+def test_startup_brings_waiting_loads_into_the_aggregates(db_url: str, tmp_path: Path) -> None:
+    """A worker stopped between a load and its aggregation: the next start aggregates it."""
+    from registry.aggregation.compute import pending_loads
+    from registry.data.fetch import fetch_series
+    from tests.aggregation.helpers import CORE, KEY_DIMS, REGIONAL, key, load
+
+    first = make_test_app(db_url, tmp_path / "one", seed_content=True)
+    db = first.extensions["idac.db"]
+    with db.transaction() as session:  # loads committed, no hook ran: the worker "died"
+        for area, value in (("MEX", "500"), ("COL", "250"), ("HND", "40")):
+            load(session, [(key(area), "2024", value, {})], provider=f"{area}_X")
+    first.extensions["idac.jobs"].shutdown()
+    db.dispose()
+    again = make_test_app(db_url, tmp_path / "two", seed_content=True)
+    try:
+        again.extensions["idac.jobs"].wait(60)
+        db = again.extensions["idac.db"]
+        with db.sessions() as session:
+            assert pending_loads(session, CORE) == []
+            la6 = [
+                o.value
+                for s in fetch_series(session, REGIONAL, KEY_DIMS, None)
+                if s.key[1] == "IDAC_LA6"
+                for o in s.observations
+            ]
+        assert la6 == ["790"]
+    finally:
+        again.extensions["idac.jobs"].shutdown()
+        again.extensions["idac.db"].dispose()
