@@ -14,10 +14,10 @@ from flask import Flask
 from api.db import init_db
 from api.errors import register_error_handlers
 from api.limits import install_limits
-from api.ratelimits import install_limiter
-from registry.structures.cache import GenerationCache
 from api.logging_setup import configure_logging
+from api.ratelimits import install_limiter
 from registry.config import Settings, load_settings
+from registry.structures.cache import GenerationCache
 
 log = logging.getLogger("idac.app")
 

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from registry.errors import IdacError
+from registry.errors import IdacError, retry_headers
 
 log = logging.getLogger("idac.api")
 
@@ -63,11 +63,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(IdacError)
     def _idac(exc: IdacError) -> Response:
-        headers = {}
-        # Throttling, outages and a full disk tell the client when to come back.
-        retry_after = getattr(exc, "retry_after", None)
-        if exc.http_status in (429, 503, 507) and retry_after:
-            headers["Retry-After"] = str(retry_after)
+        headers = retry_headers(exc)
         if exc.http_status >= 500:
             log.error("request failed: %s", exc.message, extra={"code": exc.code})
         return error_response(exc.http_status, exc.sdmx_code, exc.message, exc.details or None, headers)

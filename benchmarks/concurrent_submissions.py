@@ -438,13 +438,10 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=None)
     ap.add_argument("--obs", type=int, default=None)
     args = ap.parse_args()
-    from benchmarks.runner import table
+    from benchmarks.runner import report
 
     results = run(args.quick, args.clients, args.obs)
-    print(table(results))
-    for r in results:
-        if r.note:
-            print(f"  {r.name}: {r.note}")
+    print(report(results))
 
 
 if __name__ == "__main__":

@@ -265,7 +265,7 @@ def run(quick: bool, seconds: float | None = None, conns: int = 8) -> list[Resul
 
 def main() -> None:
     """Command line."""
-    from benchmarks.runner import table
+    from benchmarks.runner import report
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true")
@@ -273,10 +273,7 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=8)
     args = ap.parse_args()
     results = run(args.quick, args.seconds, args.connections)
-    print(table(results))
-    for r in results:
-        if r.note:
-            print(f"  {r.name}: {r.note}")
+    print(report(results))
 
 
 if __name__ == "__main__":

@@ -82,6 +82,11 @@ def _fmt(x: float | None) -> str:
     return f"{x:,.2f}"
 
 
+def report(results: list[Result]) -> str:
+    """The table followed by each figure's note: what every benchmark prints."""
+    return "\n".join([table(results), *(f"  {r.name}: {r.note}" for r in results if r.note)])
+
+
 def table(results: list[Result]) -> str:
     """The one table: name, figure, baseline, ratio, goal, met?"""
     rows = [("benchmark", "figure", "baseline", "ratio", "goal", "met?")]
@@ -336,10 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"IDAC benchmarks ({'quick' if args.quick else 'full'}), {when}, {machine}, {total:.0f} s"
     )
-    print(table(results))
-    for r in results:
-        if r.note:
-            print(f"  {r.name}: {r.note}")
+    print(report(results))
     for n in notes:
         print(f"  note: {n}")
     if args.json:

@@ -331,17 +331,14 @@ def run(quick: bool, pg_url: str = PG_URL) -> list[Result]:
 
 def main() -> None:
     """Command line."""
-    from benchmarks.runner import table
+    from benchmarks.runner import report
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--pg-url", default=PG_URL)
     args = ap.parse_args()
     results = run(args.quick, args.pg_url)
-    print(table(results))
-    for r in results:
-        if r.note:
-            print(f"  {r.name}: {r.note}")
+    print(report(results))
 
 
 if __name__ == "__main__":

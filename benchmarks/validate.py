@@ -492,14 +492,11 @@ def main() -> None:
     if args.measure:
         print(json.dumps(measure(args.measure[0], Path(args.measure[1]))))
         return
-    from benchmarks.runner import table
+    from benchmarks.runner import report
 
     sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else None
     results = run(args.quick, sizes)
-    print(table(results))
-    for r in results:
-        if r.note:
-            print(f"  {r.name}: {r.note}")
+    print(report(results))
 
 
 if __name__ == "__main__":

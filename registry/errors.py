@@ -21,6 +21,8 @@ class IdacError(Exception):
     sdmx_code: ClassVar[int] = 500
     http_status: ClassVar[int] = 500
     title: ClassVar[str] = "Internal error"
+    #: Seconds after which the client may try again (throttling, outages, a full disk), if known.
+    retry_after: int | None = None
 
     def __init__(self, message: str | None = None, *, details: dict[str, Any] | None = None) -> None:
         self.message = message or self.title
@@ -169,6 +171,11 @@ class Unavailable(IdacError):
     http_status = 503
     title = "Service unavailable"
     retry_after: int = 30
+
+
+def retry_headers(exc: IdacError) -> dict[str, str]:
+    """``Retry-After`` for an error that says when to come back (the API and the pages use it)."""
+    return {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
 
 
 class InsufficientStorage(IdacError):

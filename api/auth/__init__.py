@@ -25,7 +25,7 @@ from werkzeug.exceptions import HTTPException
 
 from registry.audit import AuditContext
 from registry.auth.principal import Principal
-from registry.errors import IdacError, InvalidRequest, Unprocessable
+from registry.errors import IdacError, InvalidRequest, Unprocessable, retry_headers
 
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
@@ -104,7 +104,9 @@ def json_errors(bp: Blueprint) -> None:
 
     @bp.errorhandler(IdacError)
     def _idac(exc: IdacError) -> Response:
-        return json_error(exc.http_status, exc.sdmx_code, exc.message, exc.details or None)
+        resp = json_error(exc.http_status, exc.sdmx_code, exc.message, exc.details or None)
+        resp.headers.update(retry_headers(exc))
+        return resp
 
     @bp.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response | HTTPException:

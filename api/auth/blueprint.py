@@ -137,9 +137,6 @@ def _authenticate() -> None:
 
 
 def _challenge(resp: Response) -> Response:
-    retry = getattr(g, "retry_after", None)
-    if resp.status_code == 429 and retry and "Retry-After" not in resp.headers:
-        resp.headers["Retry-After"] = str(retry)
     if resp.status_code == 401 and "WWW-Authenticate" not in resp.headers:
         error = getattr(g, "auth_error", None)
         resp.headers["WWW-Authenticate"] = 'Bearer realm="IDAC"' + (
@@ -206,9 +203,9 @@ def login() -> Response:
                 message="refused: too many failed logins",
                 details={"throttled": True},
             )
-            g.retry_after = window
             raise TooManyRequests(
-                f"Too many failed logins for this account; try again in {window // 60} minutes"
+                f"Too many failed logins for this account; try again in {window // 60} minutes",
+                retry_after=window,
             )
         user = accounts.authenticate_password(s, name, data["password"])
         if user is None:

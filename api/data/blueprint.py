@@ -24,13 +24,23 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from itertools import chain
+from typing import TypeVar
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request, stream_with_context
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    request,
+    stream_with_context,
+)
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -57,6 +67,7 @@ from api.db import database, get_session
 from api.http_cache import cached_answer, make_etag, not_modified
 from api.negotiation import Offer, languages, negotiate
 from api.ratelimits import limited
+from registry.aggregation.hierarchy import load_regions
 from registry.config import Settings
 from registry.data import availability as av
 from registry.data.disclosure import Audience, DisclosurePolicy, threshold_for
@@ -72,9 +83,10 @@ from registry.store import artefacts as store
 from registry.store.data_models import Submission
 from registry.structures.cache import GenerationCache
 from registry.structures.resolve import resolve_structure
-from registry.aggregation.hierarchy import load_regions
 
 bp = Blueprint("data", __name__)
+
+T = TypeVar("T")
 
 _GZIP_LEVEL = 5
 
@@ -101,11 +113,22 @@ def _policy(ctx_structure: object, flow: Dataflow | None) -> DisclosurePolicy:
     return DisclosurePolicy.from_rules(rules, threshold_for(flow, settings.disclosure_threshold))
 
 
-def _provider_agencies(session: Session) -> frozenset[str]:
-    gen, _changed = store.generation(session)
+def _generation(session: Session) -> tuple[int, datetime | None]:
+    """The store generation, read once per request (structure cache and ETag both use it)."""
+    if "idac_generation" not in g:
+        g.idac_generation = store.generation(session)
+    return g.idac_generation  # type: ignore[no-any-return]
+
+
+def _cached(session: Session, key: tuple[object, ...], build: Callable[[], T]) -> T:
+    """A structure-derived value, computed once per store generation (registry.structures.cache)."""
     cache: GenerationCache = current_app.extensions["idac.structure_cache"]
-    return cache.get(
-        gen,
+    return cache.get(_generation(session)[0], key, build)
+
+
+def _provider_agencies(session: Session) -> frozenset[str]:
+    return _cached(
+        session,
         ("provider agencies",),
         lambda: frozenset(
             s.artefact.agency for s in store.find(session, [ArtefactType.DATA_PROVIDER_SCHEME])
@@ -128,13 +151,11 @@ def _agreement(session: Session, flow: Dataflow, provider: str) -> ProvisionAgre
 
 
 def _context(session: Session, flow: Dataflow, providers: frozenset[str] | None) -> DataContext:
-    # Structure, policy and regions depend on the structures only: computed once per store
-    # generation (registry.structures.cache) and shared, read-only, between requests.
-    gen, _changed = store.generation(session)
-    cache: GenerationCache = current_app.extensions["idac.structure_cache"]
-    structure = cache.get(gen, ("structure", flow.ref), lambda: resolve_structure(session, flow.ref))
-    policy = cache.get(gen, ("policy", flow.ref), lambda: _policy(structure, flow))
-    regions = cache.get(gen, ("regions",), lambda: load_regions(session))
+    # Structure, policy and regions depend on the structures only: shared, read-only, between
+    # the requests of one store generation.
+    structure = _cached(session, ("structure", flow.ref), lambda: resolve_structure(session, flow.ref))
+    policy = _cached(session, ("policy", flow.ref), lambda: _policy(structure, flow))
+    regions = _cached(session, ("regions",), lambda: load_regions(session))
     if providers:
         for p in sorted(providers):
             pa = _agreement(session, flow, p)
@@ -255,7 +276,7 @@ def _data_version(session: Session, flow_key: str, now: datetime) -> tuple[str, 
             sub.dataflow == flow_key, sub.embargo_until <= now
         )
     ).scalar()
-    gen, changed = store.generation(session)
+    gen, changed = _generation(session)
     stamps = [_aware(v) for v in (finished, released, changed) if v is not None]
     return f"{count}|{finished}|{released}|{gen}", max(stamps) if stamps else None
 

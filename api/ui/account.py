@@ -11,7 +11,7 @@ from flask import Response, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from api.ui.base import bp, page, principal, safe_next
-from registry.errors import Forbidden, IdacError, TooManyRequests, Unauthorized
+from registry.errors import Forbidden, IdacError, TooManyRequests, Unauthorized, retry_headers
 
 
 @bp.get("/login")
@@ -32,13 +32,15 @@ def login_post() -> Response:
     target = safe_next(request.form.get("next"))
     try:
         auth_login()
-    except TooManyRequests:
-        return page(
+    except TooManyRequests as exc:
+        resp = page(
             "login.html",
             status=429,
             next=target,
             error=_("Too many attempts. Wait a few minutes and try again."),
         )
+        resp.headers.update(retry_headers(exc))
+        return resp
     except Unauthorized:
         return page("login.html", status=401, next=target, error=_("Wrong user name or password."))
     except Forbidden:

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from api.ui.i18n import COOKIE, LANGUAGE_NAMES, LANGUAGES, current_lang, label
 from api.ui.labels import attachment_label, status_label
 from registry.auth.principal import Principal
-from registry.errors import IdacError
+from registry.errors import IdacError, retry_headers
 
 log = logging.getLogger("idac.ui")
 
@@ -147,9 +147,7 @@ def _error_page(status: int, message: str) -> Response:
 @bp.errorhandler(IdacError)
 def _idac_error(exc: IdacError) -> Response:
     resp = _error_page(exc.http_status, exc.message)
-    retry_after = getattr(exc, "retry_after", None)
-    if exc.http_status in (429, 503, 507) and retry_after:
-        resp.headers["Retry-After"] = str(retry_after)
+    resp.headers.update(retry_headers(exc))
     return resp
 
 

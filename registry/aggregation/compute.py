@@ -178,6 +178,12 @@ class PeriodScope:
         self.start = min(self.start, start)
         self.end = max(self.end, end)
 
+    def merge(self, other: PeriodScope) -> None:
+        """Widen the scope by another one."""
+        self.periods |= other.periods
+        self.start = min(self.start, other.start)
+        self.end = max(self.end, other.end)
+
 
 def national_tables(
     session: Session,
@@ -280,6 +286,14 @@ class RecomputeResult:
     closed: int = 0
     #: The loaded submissions whose data this recomputation brought into the aggregates.
     submissions: list[str] = field(default_factory=list)
+
+    def absorb(self, other: RecomputeResult) -> None:
+        """Add another round's counts, indicators and submissions to this result."""
+        self.run_id = other.run_id or self.run_id
+        self.indicators = sorted(set(self.indicators) | set(other.indicators))
+        for name in ("computed", "published", "suppressed", "below_coverage", "written", "closed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.submissions += other.submissions
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -457,7 +471,8 @@ def recompute(
         raise ValueError(f"no regional dataflow is configured for {source}")
     lock_target(session, target_key)
     # A whole recomputation includes every load committed before the lock: they are done.
-    covered = [p.id for p in pending_loads(session, source)] if indicators is None and scopes is None else []
+    whole = indicators is None and scopes is None
+    covered = [p.id for p in pending_loads(session, source)] if whole else []
     ctx = Context.build(session, source, settings=settings, config=config, policy=policy)
     pos = ctx.key_dims.index("INDICATOR")
     wanted = sorted(
@@ -597,9 +612,7 @@ def _merge_scopes(
             if have is None:
                 merged[indicator] = scope
             else:
-                have.periods |= scope.periods
-                have.start = min(have.start, scope.start)
-                have.end = max(have.end, scope.end)
+                have.merge(scope)
     return merged
 
 
@@ -648,11 +661,8 @@ def on_submission_loaded(db: Any, settings: Any, submission_id: str) -> Recomput
                     scopes=scopes,
                 )
                 mark_aggregated(session, pending, utcnow())
-            total.run_id = result.run_id or total.run_id
-            total.indicators = sorted(set(total.indicators) | set(result.indicators))
-            for name in ("computed", "published", "suppressed", "below_coverage", "written", "closed"):
-                setattr(total, name, getattr(total, name) + getattr(result, name))
-            total.submissions += pending
+                result.submissions = pending
+            total.absorb(result)
         log.warning("aggregation after %s stopped after %d rounds", submission_id, MAX_ROUNDS)
         return total
     except Exception:

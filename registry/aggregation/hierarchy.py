@@ -20,7 +20,7 @@ Functions for the data API:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -125,12 +125,15 @@ def load_regions(session: Session, hcls: Sequence[Ref] = AREA_HCLS) -> dict[str,
     return out
 
 
-def expand_region(session: Session, code: str) -> list[str]:
+def expand_region(
+    session: Session, code: str, regions: Mapping[str, Region] | None = None
+) -> list[str]:
     """The member country codes of region ``code`` (sorted); ``[]`` when ``code`` is not a region.
 
-    This is the function the data API calls to answer ``REF_AREA=<region>`` from national data.
+    This is the function the data API calls to answer ``REF_AREA=<region>`` from national data;
+    ``regions`` (``load_regions``) may be passed by a caller that already has them.
     """
-    region = load_regions(session).get(code)
+    region = (regions if regions is not None else load_regions(session)).get(code)
     return list(region.member_codes()) if region is not None else []
 
 

@@ -100,7 +100,7 @@ def expand_regions(
     DF_IDAC_CORE means "the member countries" (M49 hierarchies, ``registry.aggregation.hierarchy``).
     """
     from registry.aggregation.compute import FLOW_PAIRS
-    from registry.aggregation.hierarchy import load_regions
+    from registry.aggregation.hierarchy import expand_region, load_regions
 
     if patterns is None or "REF_AREA" not in key_dims or flow_key not in FLOW_PAIRS:
         return patterns
@@ -115,8 +115,7 @@ def expand_regions(
         if codes:
             expanded: set[str] = set()
             for code in codes:
-                region = regions.get(code)
-                expanded.update(region.member_codes() if region is not None else [code])
+                expanded.update(expand_region(session, code, regions) or [code])
             p = (*p[:pos], frozenset(expanded), *p[pos + 1 :])
         out.append(p)
     return out
