@@ -8,7 +8,7 @@ cheap endpoints untouched.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,19 +24,26 @@ DATA = "/sdmx/rest/data/IDAC,DF_IDAC_CORE,1.0/all"
 JSON = {"Accept": "application/json"}
 
 
-def _app(db_url: str, tmp_path: Path, **overrides: Any) -> Any:
-    return make_test_app(db_url, tmp_path / "instance", seed_content=True, **overrides)
+@pytest.fixture
+def make_app(db_url: str, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """Seeded apps on the test database with the given settings, closed after the test."""
+    apps: list[Any] = []
+
+    def make(folder: str = "instance", **overrides: Any) -> Any:
+        app = make_test_app(db_url, tmp_path / folder, seed_content=True, **overrides)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["idac.jobs"].shutdown()
+        app.extensions["idac.db"].dispose()
 
 
 @pytest.fixture
-def limited_app(db_url: str, tmp_path: Path) -> Iterator[Any]:
+def limited_app(make_app: Callable[..., Any]) -> Any:
     """A seeded app with a budget of 3 queries and 2 uploads per minute."""
-    app = _app(
-        db_url, tmp_path, rate_limit_queries="3 per minute", rate_limit_uploads="2 per minute"
-    )
-    yield app
-    app.extensions["idac.jobs"].shutdown()
-    app.extensions["idac.db"].dispose()
+    return make_app(rate_limit_queries="3 per minute", rate_limit_uploads="2 per minute")
 
 
 def _retry_after(resp: Any) -> int:
@@ -116,46 +123,32 @@ def test_structure_submissions_spend_the_upload_budget(limited_app: Any) -> None
     assert_sdmx_error(resp, 429)
 
 
-def test_longest_window_sets_retry_after(db_url: str, tmp_path: Path) -> None:
-    app = _app(db_url, tmp_path, rate_limit_queries="100 per minute;2 per hour")
-    try:
-        client = app.test_client()
-        for _ in range(2):
-            assert client.get(DATA).status_code in (200, 404)
-        resp = client.get(DATA)
-        assert resp.status_code == 429
-        assert _retry_after(resp) > 60  # the hourly window refused it
-    finally:
-        app.extensions["idac.jobs"].shutdown()
-        app.extensions["idac.db"].dispose()
+def test_longest_window_sets_retry_after(make_app: Callable[..., Any]) -> None:
+    app = make_app(rate_limit_queries="100 per minute;2 per hour")
+    client = app.test_client()
+    for _ in range(2):
+        assert client.get(DATA).status_code in (200, 404)
+    resp = client.get(DATA)
+    assert resp.status_code == 429
+    assert _retry_after(resp) > 60  # the hourly window refused it
 
 
-def test_empty_rate_disables_a_budget(db_url: str, tmp_path: Path) -> None:
-    app = _app(db_url, tmp_path, rate_limit_queries="", rate_limit_uploads="1 per hour")
-    try:
-        client = app.test_client()
-        for _ in range(20):
-            assert client.get(DATA).status_code in (200, 404)
-    finally:
-        app.extensions["idac.jobs"].shutdown()
-        app.extensions["idac.db"].dispose()
+def test_empty_rate_disables_a_budget(make_app: Callable[..., Any]) -> None:
+    app = make_app(rate_limit_queries="", rate_limit_uploads="1 per hour")
+    client = app.test_client()
+    for _ in range(20):
+        assert client.get(DATA).status_code in (200, 404)
 
 
-def test_counter_storage_outage_fails_open(db_url: str, tmp_path: Path) -> None:
+def test_counter_storage_outage_fails_open(make_app: Callable[..., Any]) -> None:
     """With the counter store unreachable, queries are served (and the outage is logged)."""
-    app = _app(
-        db_url,
-        tmp_path,
+    app = make_app(
         rate_limit_queries="1 per minute",
         ratelimit_storage_url="redis://127.0.0.1:9/0",  # discard port: nothing listens
     )
-    try:
-        client = app.test_client()
-        for _ in range(3):
-            assert client.get(DATA).status_code in (200, 404)
-    finally:
-        app.extensions["idac.jobs"].shutdown()
-        app.extensions["idac.db"].dispose()
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get(DATA).status_code in (200, 404)
 
 
 def test_web_form_upload_is_limited_with_a_page(limited_app: Any) -> None:
@@ -190,7 +183,7 @@ def test_unknown_budget_is_a_programming_error() -> None:
         limited("everything")
 
 
-def test_workers_share_budgets_through_redis(db_url: str, tmp_path: Path) -> None:
+def test_workers_share_budgets_through_redis(make_app: Callable[..., Any]) -> None:
     """Two workers (two apps on one database) with IDAC_REDIS_URL count one budget together."""
     import redis
 
@@ -200,17 +193,10 @@ def test_workers_share_budgets_through_redis(db_url: str, tmp_path: Path) -> Non
     except redis.exceptions.ConnectionError:
         pytest.skip("Redis is not running at 127.0.0.1:6379")
     limits = {"rate_limit_queries": "2 per minute", "redis_url": url}
-    first = make_test_app(db_url, tmp_path / "one", seed_content=True, **limits)
-    second = make_test_app(db_url, tmp_path / "two", seed_content=True, **limits)
-    try:
-        token = bearer(
-            add_user(first, "harvester", ("reader", None))
-        )  # a fresh token: fresh budget
-        assert first.test_client().get(DATA, headers=token).status_code in (200, 404)
-        assert second.test_client().get(DATA, headers=token).status_code in (200, 404)
-        assert second.test_client().get(DATA, headers=token).status_code == 429
-        assert first.test_client().get(DATA, headers=token).status_code == 429
-    finally:
-        for app in (first, second):
-            app.extensions["idac.jobs"].shutdown()
-            app.extensions["idac.db"].dispose()
+    first = make_app("one", **limits)
+    second = make_app("two", **limits)
+    token = bearer(add_user(first, "harvester", ("reader", None)))  # a fresh token: fresh budget
+    assert first.test_client().get(DATA, headers=token).status_code in (200, 404)
+    assert second.test_client().get(DATA, headers=token).status_code in (200, 404)
+    assert second.test_client().get(DATA, headers=token).status_code == 429
+    assert first.test_client().get(DATA, headers=token).status_code == 429
